@@ -406,7 +406,7 @@ def names() -> list[str]:
 
 
 def get_family(family) -> Family:
-    """Return the :class:`Family` called ``family`` (or ``family`` itself)."""
+    """Return the :class:`~mlecourse.families.Family` called ``family`` (or ``family`` itself)."""
     if isinstance(family, Family):
         return family
     if not isinstance(family, str):

@@ -1,0 +1,54 @@
+# mlecourse: `make book` builds the site, `make test` checks everything.
+# The first use creates .venv; later uses reinstall only when the
+# requirement files change.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+BOOK_FLAGS ?= -W -n --keep-going
+
+.PHONY: book test lint unit site bench student clean help
+
+help:
+	@echo "make book    build the site into _build/html (creates .venv on first use)"
+	@echo "make test    lint, package tests, the book build with -W, built-site tests"
+	@echo "make bench   benchmarks and build budgets (prints ratios)"
+	@echo "make student student notebooks without solutions, into student/"
+	@echo "make clean   remove the build and caches (keeps .venv)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.book-installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+book: $(VENV)/.book-installed
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo "Built. Open _build/html/index.html, or serve it: $(BIN)/python -m http.server -d _build/html 8000"
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+unit: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -q -m "not site" tests
+
+site: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -q -m site tests
+
+test: lint unit book site
+
+bench: $(VENV)/.test-installed
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+student: $(VENV)/.test-installed
+	$(BIN)/mlecourse assign --out student
+
+clean:
+	rm -rf _build student .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,8 @@
+"""Figures for the chapters (matplotlib, imported only when this module is used).
+
+Every function draws on an ``ax`` it is given (or a new one) and returns the
+axes, so chapters compose figures and tests can inspect what was drawn. No
+numerical work lives here: the numbers come from the rest of the package.
+"""
+
+# Each submodule adds its names here, one line per submodule.
