@@ -34,7 +34,9 @@ def as_float_array(x, name: str = "data", *, ndim: int | tuple[int, ...] | None 
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged nested lists and the like
-        raise TypeError(f"{name} must be an array of numbers; could not convert it: {exc}") from None
+        raise TypeError(
+            f"{name} must be an array of numbers; could not convert it: {exc}"
+        ) from None
     if arr.dtype == object:
         try:
             arr = arr.astype(float)
