@@ -210,7 +210,8 @@ def em(e_step: Callable, m_step: Callable, init, *, loglik: Callable | None = No
     2.3333333333 True True
     """
     if not callable(e_step):
-        raise TypeError(f"e_step must be a function of the parameters; got {type(e_step).__name__}.")
+        raise TypeError(f"e_step must be a function of the parameters; "
+                        f"got {type(e_step).__name__}.")
     if not callable(m_step):
         raise TypeError(f"m_step must be a function of the expectations; "
                         f"got {type(m_step).__name__}.")

@@ -1,0 +1,647 @@
+r"""Gaussian mixture models fitted by EM.
+
+The model: each point :math:`x_n \in \mathbb{R}^D` comes from one of :math:`K`
+components, component :math:`k` with probability :math:`w_k`, and given its
+component it is normal, :math:`x_n \mid z_n = k \sim N(\mu_k, \Sigma_k)`. The
+observed-data log-likelihood is
+
+.. math:: \ell(\theta) = \sum_{n=1}^N \log \sum_{k=1}^K w_k\, N(x_n \mid \mu_k, \Sigma_k).
+
+EM alternates two small steps, each a pure function below:
+
+* **E-step** (:func:`_e_step`): the responsibilities
+  :math:`r_{nk} = P(z_n = k \mid x_n, \theta)`, computed in log space
+  (:func:`_log_weighted_densities`, then :func:`_log_normalize`); the log of
+  the normalising constants summed over the points is :math:`\ell(\theta)`
+  itself, so the E-step returns it for free.
+* **M-step** (:func:`_m_step`): weighted proportions, means and covariances,
+  :math:`N_k = \sum_n r_{nk}`, :math:`w_k = N_k / N`,
+  :math:`\mu_k = \sum_n r_{nk} x_n / N_k`,
+  :math:`\Sigma_k = \sum_n r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top / N_k + \lambda I`
+  with a small floor :math:`\lambda` (``reg_covar``).
+
+The generic loop, stopping rule and monotonicity check live in
+:func:`mlecourse.em.em`.
+
+Storage. Inside the fit the data are kept as a ``(D, N)`` array and the
+responsibilities as a ``(K, N)`` array, one row per component: every
+operation then runs along a contiguous row of length ``N``, which is several
+times faster than the ``(N, D)`` / ``(N, K)`` layout for the small ``D`` and
+``K`` of a mixture. The public results use the usual ``(N, D)`` and ``(N, K)``
+shapes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validate import as_float_array, check_choice, check_int, check_real, check_rng
+from ._driver import em, relative_change, warn_not_converged
+
+__all__ = ["GMMResult", "gmm_em", "semisupervised_gmm_em"]
+
+_LOG_2PI = math.log(2.0 * math.pi)
+_COVARIANCE_TYPES = ("full", "diag")
+_INIT_KEYS = ("weights", "means", "covariances")
+
+
+# ---------------------------------------------------------------------------
+# The EM steps: small pure functions on (D, N) data and (K, N) responsibilities
+
+
+def _cholesky_factors(covariances: np.ndarray, reg_covar: float | None = None) -> np.ndarray:
+    """Lower Cholesky factors ``L_k`` with ``L_k L_k^T = Sigma_k``, shape (K, D, D).
+
+    One factorisation per component; it gives both the Mahalanobis distances
+    (through ``L_k^{-1}``) and the log-determinant (``2 * sum(log(diag(L_k)))``).
+    """
+    factors = np.empty_like(covariances)
+    for k, cov in enumerate(covariances):
+        try:
+            factors[k] = np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            floor = "" if reg_covar is None else f" (now {reg_covar!r})"
+            raise ValueError(
+                f"the covariance matrix of component {k} is not positive definite: the "
+                "component collapsed onto fewer than D + 1 distinct points, or the data "
+                f"have a constant column. Increase reg_covar{floor}, use fewer components "
+                "or rescale the data."
+            ) from None
+    return factors
+
+
+def _log_weighted_densities(xt: np.ndarray, weights: np.ndarray, means: np.ndarray,
+                            chol: np.ndarray) -> np.ndarray:
+    r"""``log w_k + log N(x_n | mu_k, Sigma_k)`` for every component and point, shape (K, N).
+
+    With :math:`\Sigma_k = L_k L_k^\top` and :math:`z = L_k^{-1}(x - \mu_k)`,
+    :math:`\log N(x \mid \mu_k, \Sigma_k) = -\tfrac12 (D \log 2\pi + z^\top z)
+    - \sum_d \log (L_k)_{dd}`.
+
+    Parameters
+    ----------
+    xt : numpy.ndarray, shape (D, N)
+        The data, one column per point.
+    weights : numpy.ndarray, shape (K,)
+    means : numpy.ndarray, shape (K, D)
+    chol : numpy.ndarray, shape (K, D, D)
+        Lower Cholesky factors of the covariances (:func:`_cholesky_factors`).
+    """
+    from scipy.linalg import solve_triangular
+
+    d, n = xt.shape
+    out = np.empty((weights.size, n))
+    eye = np.eye(d)
+    for k in range(weights.size):
+        l_inv = solve_triangular(chol[k], eye, lower=True)
+        z = l_inv @ xt
+        z -= (l_inv @ means[k])[:, None]                    # z = L^{-1} (x - mu), (D, N)
+        np.einsum("dn,dn->n", z, z, out=out[k])             # squared Mahalanobis distance
+        out[k] *= -0.5
+        out[k] += (math.log(weights[k]) - 0.5 * d * _LOG_2PI
+                   - np.log(np.diagonal(chol[k])).sum())
+    return out
+
+
+def _log_normalize(log_wd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Log normalising constants and responsibilities from (K, N) log weighted densities.
+
+    Returns ``log_norm`` of shape (N,), :math:`\log \sum_k e^{a_{kn}}`, and
+    ``resp`` of shape (K, N), :math:`e^{a_{kn}} / \sum_j e^{a_{jn}}`. This is
+    the log-sum-exp trick of :func:`scipy.special.logsumexp` (subtract each
+    column's maximum before exponentiating, so nothing overflows and the
+    largest term is exactly 1), written out so that the exponentials computed
+    for the normaliser are reused as the responsibilities.
+    """
+    top = log_wd.max(axis=0)
+    resp = log_wd - top
+    np.exp(resp, out=resp)
+    total = resp.sum(axis=0)          # in [1, K]: no underflow, no division by zero
+    resp /= total
+    return np.log(total) + top, resp
+
+
+def _e_step(xt: np.ndarray, params: dict, labels: np.ndarray | None = None,
+            reg_covar: float | None = None) -> tuple[np.ndarray, float]:
+    """E-step: responsibilities (K, N) and the observed-data log-likelihood at ``params``.
+
+    ``labels`` (shape (N,), -1 for unlabelled) fixes the responsibilities of
+    labelled points to one-hot rows; their contribution to the log-likelihood
+    is then ``log w_y + log N(x | mu_y, Sigma_y)`` for their known component ``y``.
+    """
+    chol = _cholesky_factors(params["covariances"], reg_covar)
+    log_wd = _log_weighted_densities(xt, params["weights"], params["means"], chol)
+    if labels is None:
+        log_norm, resp = _log_normalize(log_wd)
+        return resp, float(log_norm.sum())
+    unlabelled = labels < 0
+    known = np.flatnonzero(~unlabelled)
+    resp = np.zeros_like(log_wd)
+    log_norm, resp[:, unlabelled] = _log_normalize(log_wd[:, unlabelled])
+    resp[labels[known], known] = 1.0
+    return resp, float(log_norm.sum() + log_wd[labels[known], known].sum())
+
+
+def _m_step(xt: np.ndarray, resp: np.ndarray, covariance_type: str,
+            reg_covar: float) -> dict:
+    """M-step: weights (K,), means (K, D) and covariances (K, D, D) from responsibilities.
+
+    ``N_k`` gets ``10 * eps`` added (as in scikit-learn) so that a component
+    with no responsibility left gives no 0/0. ``reg_covar`` is added to the
+    diagonal of every covariance matrix. For ``"diag"`` only the diagonal is
+    estimated and the off-diagonal entries are 0.
+    """
+    d = xt.shape[0]
+    nk = resp.sum(axis=1) + 10 * np.finfo(float).eps
+    weights = nk / nk.sum()
+    means = (resp @ xt.T) / nk[:, None]
+    covariances = np.zeros((nk.size, d, d))
+    for k in range(nk.size):
+        diff = xt - means[k][:, None]                        # (D, N)
+        if covariance_type == "full":
+            cov = (diff * resp[k]) @ diff.T / nk[k]
+            covariances[k] = 0.5 * (cov + cov.T)
+        else:
+            np.fill_diagonal(covariances[k], (diff * diff) @ resp[k] / nk[k])
+        covariances[k].flat[:: d + 1] += reg_covar
+    return {"weights": weights, "means": means, "covariances": covariances}
+
+
+# ---------------------------------------------------------------------------
+# Starting values
+
+
+def _kmeans_plusplus(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of ``k`` seeds chosen by k-means++ (each new seed drawn with probability
+    proportional to its squared distance from the nearest seed so far)."""
+    n = x.shape[0]
+    seeds = [int(rng.integers(n))]
+    d2 = ((x - x[seeds[0]]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        total = d2.sum()
+        nxt = int(rng.choice(n, p=d2 / total)) if total > 0 else int(rng.integers(n))
+        seeds.append(nxt)
+        d2 = np.minimum(d2, ((x - x[nxt]) ** 2).sum(axis=1))
+    return np.asarray(seeds)
+
+
+def _pooled_covariance(x: np.ndarray, covariance_type: str, reg_covar: float) -> np.ndarray:
+    """Covariance of all the data (divisor N) plus ``reg_covar`` on the diagonal, (D, D)."""
+    diff = x - x.mean(axis=0)
+    cov = diff.T @ diff / x.shape[0]
+    if covariance_type == "diag":
+        cov = np.diag(np.diag(cov))
+    return cov + reg_covar * np.eye(x.shape[1])
+
+
+def _random_start(x, k, init, covariance_type, reg_covar, rng) -> dict:
+    """Means at ``k`` data points (k-means++ seeds or uniform without replacement),
+    every covariance equal to the pooled covariance, equal weights."""
+    if init == "kmeans++":
+        idx = _kmeans_plusplus(x, k, rng)
+    else:
+        idx = rng.choice(x.shape[0], size=k, replace=False)
+    cov = _pooled_covariance(x, covariance_type, reg_covar)
+    return {"weights": np.full(k, 1.0 / k), "means": x[idx].copy(),
+            "covariances": np.repeat(cov[None], k, axis=0)}
+
+
+def _labels_start(x, k, labels, covariance_type, reg_covar) -> dict:
+    """Weights and means of the labelled points per component, pooled covariance."""
+    counts = np.bincount(labels[labels >= 0], minlength=k)
+    if np.any(counts == 0):
+        raise ValueError(
+            f"init='labels' needs at least one labelled point in every component; component "
+            f"{int(np.flatnonzero(counts == 0)[0])} has none. Use init='kmeans++' or give "
+            "starting values as a dict."
+        )
+    means = np.stack([x[labels == j].mean(axis=0) for j in range(k)])
+    cov = _pooled_covariance(x, covariance_type, reg_covar)
+    return {"weights": counts / counts.sum(), "means": means,
+            "covariances": np.repeat(cov[None], k, axis=0)}
+
+
+def _check_init_dict(init: dict, k: int, d: int, covariance_type: str) -> dict:
+    keys = sorted(init)
+    if keys != sorted(_INIT_KEYS):
+        raise ValueError(f"init dict must have exactly the keys {sorted(_INIT_KEYS)}; got {keys}.")
+    w = as_float_array(init["weights"], "init['weights']", ndim=None)
+    if w.shape != (k,):
+        raise ValueError(f"init['weights'] must have shape (n_components,) = ({k},); "
+                         f"got shape {w.shape}.")
+    if np.any(w <= 0):
+        raise ValueError(f"init['weights'] must all be positive; got {w.min()!r}.")
+    if abs(w.sum() - 1.0) > 1e-8:
+        raise ValueError(f"init['weights'] must sum to 1; they sum to {w.sum()!r}.")
+
+    means = as_float_array(init["means"], "init['means']", ndim=None)
+    if d == 1 and means.shape == (k,):
+        means = means[:, None]
+    if means.shape != (k, d):
+        raise ValueError(f"init['means'] must have shape (n_components, D) = ({k}, {d}); "
+                         f"got shape {means.shape}.")
+
+    covs = as_float_array(init["covariances"], "init['covariances']", ndim=None)
+    if d == 1 and covs.shape in ((k,), (k, 1)):
+        covs = covs.reshape(k, 1, 1)
+    if covs.shape != (k, d, d):
+        raise ValueError(f"init['covariances'] must have shape (n_components, D, D) = "
+                         f"({k}, {d}, {d}); got shape {covs.shape}.")
+    for j, cov in enumerate(covs):
+        if not np.allclose(cov, cov.T, rtol=1e-10, atol=0.0):
+            raise ValueError(f"init['covariances'][{j}] is not symmetric.")
+        if covariance_type == "diag" and np.any(cov[~np.eye(d, dtype=bool)] != 0):
+            raise ValueError(f"covariance_type='diag' needs diagonal matrices; "
+                             f"init['covariances'][{j}] has non-zero off-diagonal entries.")
+        smallest = np.linalg.eigvalsh(cov)[0]
+        if smallest <= 0:
+            raise ValueError(f"init['covariances'][{j}] is not positive definite "
+                             f"(smallest eigenvalue {smallest!r}).")
+    return {"weights": w / w.sum(), "means": means.copy(),
+            "covariances": 0.5 * (covs + covs.transpose(0, 2, 1))}
+
+
+# ---------------------------------------------------------------------------
+# Result
+
+
+def _as_points(x, d: int | None = None, name: str = "x") -> np.ndarray:
+    """Data as a finite (N, D) float array; 1-D input is N points in one dimension."""
+    arr = as_float_array(x, name, ndim=(1, 2))
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if d is not None and arr.shape[1] != d:
+        raise ValueError(f"{name} must have {d} column(s), like the data the mixture was "
+                         f"fitted to; got shape {arr.shape}.")
+    return arr
+
+
+@dataclass(frozen=True, repr=False)
+class GMMResult:
+    """A Gaussian mixture fitted by EM (what :func:`gmm_em` returns).
+
+    Attributes
+    ----------
+    weights : numpy.ndarray, shape (K,)
+        Mixing proportions; positive, summing to 1.
+    means : numpy.ndarray, shape (K, D)
+        Component means (``(K, 1)`` for 1-D data).
+    covariances : numpy.ndarray, shape (K, D, D)
+        Component covariance matrices, ``reg_covar`` included. For
+        ``covariance_type="diag"`` these are full matrices whose off-diagonal
+        entries are exactly 0.
+    loglik : float
+        Observed-data log-likelihood of the training data at the fitted
+        parameters: a *total* over the points, not a per-point mean (so it is
+        ``N`` times scikit-learn's ``score``). For :func:`semisupervised_gmm_em`
+        labelled points contribute ``log w_y + log N(x | mu_y, Sigma_y)``.
+    loglik_history : numpy.ndarray, shape (n_iter + 1,)
+        Log-likelihood at the starting values and after each iteration
+        (of the best restart); never decreasing.
+    n_iter : int
+        Number of EM iterations of the best restart.
+    converged : bool
+        Whether the best restart met the tolerance before ``max_iter``.
+    responsibilities : numpy.ndarray, shape (N, K)
+        ``P(z_n = k | x_n)`` at the fitted parameters (one-hot rows for
+        labelled points in the semi-supervised fit).
+    covariance_type : str
+        ``"full"`` or ``"diag"``.
+    n_samples : int
+        Number of training points ``N``.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    loglik: float
+    loglik_history: np.ndarray
+    n_iter: int
+    converged: bool
+    responsibilities: np.ndarray
+    covariance_type: str
+    n_samples: int
+
+    @property
+    def n_components(self) -> int:
+        """Number of components ``K``."""
+        return self.weights.size
+
+    @property
+    def n_parameters(self) -> int:
+        """Number of free parameters: ``K - 1`` weights, ``K D`` means and ``K D (D + 1) / 2``
+        (full) or ``K D`` (diag) covariance entries."""
+        k, d = self.means.shape
+        cov = k * d * (d + 1) // 2 if self.covariance_type == "full" else k * d
+        return (k - 1) + k * d + cov
+
+    def _log_weighted(self, x) -> np.ndarray:
+        xt = np.ascontiguousarray(_as_points(x, self.means.shape[1]).T)
+        chol = _cholesky_factors(self.covariances)
+        return _log_weighted_densities(xt, self.weights, self.means, chol)
+
+    def predict_proba(self, x) -> np.ndarray:
+        """Posterior component probabilities of new points, shape (M, K).
+
+        Parameters
+        ----------
+        x : array_like, shape (M, D) or (M,) when D = 1
+        """
+        return np.ascontiguousarray(_log_normalize(self._log_weighted(x))[1].T)
+
+    def predict(self, x) -> np.ndarray:
+        """Most probable component of each new point, shape (M,) of int.
+
+        Parameters
+        ----------
+        x : array_like, shape (M, D) or (M,) when D = 1
+        """
+        return np.argmax(self._log_weighted(x), axis=0)
+
+    def score(self, x) -> float:
+        """Total log-likelihood of new data under the fitted mixture (a sum over points).
+
+        Parameters
+        ----------
+        x : array_like, shape (M, D) or (M,) when D = 1
+        """
+        return float(_log_normalize(self._log_weighted(x))[0].sum())
+
+    def _loglik_and_n(self, x) -> tuple[float, int]:
+        if x is None:
+            return self.loglik, self.n_samples
+        return self.score(x), _as_points(x, self.means.shape[1]).shape[0]
+
+    def bic(self, x=None) -> float:
+        """Bayesian information criterion ``-2 loglik + n_parameters * log(N)`` (lower is better).
+
+        Parameters
+        ----------
+        x : array_like or None, default None
+            Data to evaluate; ``None`` uses the training data (and :attr:`loglik`).
+        """
+        ll, n = self._loglik_and_n(x)
+        return -2.0 * ll + self.n_parameters * math.log(n)
+
+    def aic(self, x=None) -> float:
+        """Akaike information criterion ``-2 loglik + 2 n_parameters`` (lower is better).
+
+        Parameters
+        ----------
+        x : array_like or None, default None
+            Data to evaluate; ``None`` uses the training data (and :attr:`loglik`).
+        """
+        ll, _ = self._loglik_and_n(x)
+        return -2.0 * ll + 2.0 * self.n_parameters
+
+    def sample(self, n: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` points from the fitted mixture: a component, then a normal draw.
+
+        Parameters
+        ----------
+        n : int
+            Number of points (at least 1).
+        rng : None, int or numpy.random.Generator, default None
+            Source of randomness.
+
+        Returns
+        -------
+        x : numpy.ndarray, shape (n, D)
+            The points (``(n, 1)`` for a 1-D mixture).
+        z : numpy.ndarray, shape (n,) of int
+            The component each point was drawn from.
+        """
+        n = check_int(n, "n", low=1)
+        rng = check_rng(rng)
+        z = rng.choice(self.n_components, size=n, p=self.weights)
+        chol = _cholesky_factors(self.covariances)
+        x = np.empty((n, self.means.shape[1]))
+        for k in range(self.n_components):
+            rows = z == k
+            x[rows] = self.means[k] + rng.standard_normal((rows.sum(), x.shape[1])) @ chol[k].T
+        return x, z
+
+    def __repr__(self) -> str:
+        state = "converged" if self.converged else "did NOT converge"
+        with np.printoptions(precision=4, suppress=True):
+            return (f"GMMResult(K={self.n_components}, D={self.means.shape[1]}, "
+                    f"covariance_type={self.covariance_type!r}, loglik={self.loglik:.6f}, "
+                    f"n_iter={self.n_iter}, {state})\n"
+                    f"  weights={self.weights}\n  means={self.means.tolist()}")
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+
+
+def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
+         reg_covar, rng) -> GMMResult:
+    """Validate, start, run :func:`~mlecourse.em.em` ``n_init`` times and keep the best."""
+    k = check_int(n_components, "n_components", low=1)
+    covariance_type = check_choice(covariance_type, "covariance_type", _COVARIANCE_TYPES)
+    n_init = check_int(n_init, "n_init", low=1)
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    tol = check_real(tol, "tol", low=0.0)
+    reg_covar = check_real(reg_covar, "reg_covar", low=0.0)
+    rng = check_rng(rng)
+    n, d = x.shape
+    if k > n:
+        raise ValueError(f"n_components={k} is more than the number of data points ({n}); "
+                         f"use at most {n} components.")
+    allowed = ("kmeans++", "random", "labels") if labels is not None else ("kmeans++", "random")
+    if isinstance(init, dict):
+        start = _check_init_dict(init, k, d, covariance_type)
+        if n_init > 1:
+            raise ValueError(f"n_init={n_init} needs a random init; starting values given as a "
+                             "dict give the same fit every time, so use n_init=1.")
+    elif isinstance(init, str) and init in allowed:
+        if init == "labels" and n_init > 1:
+            raise ValueError(f"n_init={n_init} needs a random init; init='labels' gives the same "
+                             "fit every time, so use n_init=1.")
+    else:
+        raise ValueError(f"init must be one of {allowed} or a dict with keys 'weights', "
+                         f"'means', 'covariances'; got {init!r}.")
+
+    xt = np.ascontiguousarray(x.T)
+    best = None
+    for _ in range(n_init):
+        if init == "labels":
+            start = _labels_start(x, k, labels, covariance_type, reg_covar)
+        elif isinstance(init, str):
+            start = _random_start(x, k, init, covariance_type, reg_covar, rng)
+        result = em(lambda params: _e_step(xt, params, labels, reg_covar),
+                    lambda resp: _m_step(xt, resp, covariance_type, reg_covar),
+                    start, max_iter=max_iter, tol=tol, warn=False)
+        if best is None or result.loglik > best.loglik:
+            best = result
+    if not best.converged:
+        warn_not_converged(best.n_iter, relative_change(best.loglik_history), stacklevel=3)
+    return GMMResult(
+        weights=best.params["weights"], means=best.params["means"],
+        covariances=best.params["covariances"], loglik=best.loglik,
+        loglik_history=best.loglik_history, n_iter=best.n_iter, converged=best.converged,
+        responsibilities=np.ascontiguousarray(best.expectations.T),
+        covariance_type=covariance_type, n_samples=n,
+    )
+
+
+def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans++",
+           n_init: int = 1, max_iter: int = 1000, tol: float = 1e-10, reg_covar: float = 1e-6,
+           rng=None) -> GMMResult:
+    r"""Fit a Gaussian mixture by maximum likelihood with the EM algorithm.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, D) or (N,)
+        Data, one row per point; a 1-D array is ``N`` points in one dimension
+        (the means then come back with shape ``(K, 1)``). No NaN or infinity.
+    n_components : int
+        Number of components ``K``, from 1 to ``N``.
+    covariance_type : {"full", "diag"}, default "full"
+        ``"full"``: each component has its own unrestricted covariance matrix;
+        ``"diag"``: each has a diagonal one (returned as a full matrix whose
+        off-diagonal entries are 0).
+    init : {"kmeans++", "random"} or dict, default "kmeans++"
+        Starting values. ``"kmeans++"`` puts the means at ``K`` data points
+        chosen by k-means++ seeding, ``"random"`` at ``K`` distinct rows
+        chosen uniformly; both start every covariance at the covariance of all
+        the data (plus ``reg_covar``) and the weights at ``1/K``. A dict gives
+        the starting parameters: ``weights`` (K,), positive, summing to 1;
+        ``means`` (K, D); ``covariances`` (K, D, D), symmetric positive
+        definite (diagonal for ``"diag"``). For 1-D data ``means`` may be
+        (K,) and ``covariances`` (K,) variances.
+    n_init : int, default 1
+        Number of random starts; the fit with the highest log-likelihood is
+        kept. Must be 1 when ``init`` is a dict.
+    max_iter : int, default 1000
+        Largest number of EM iterations per start.
+    tol : float, default 1e-10
+        Stop when ``|l_t - l_{t-1}| <= tol * |l_t|`` for the total
+        log-likelihood ``l``. (scikit-learn's ``tol`` is an absolute change of
+        the *mean* log-likelihood, default 1e-3: far looser.)
+    reg_covar : float, default 1e-6
+        Added to the diagonal of every covariance in every M-step (the same
+        floor as scikit-learn's ``reg_covar``), so that duplicated points or a
+        component collapsing onto one point never give a singular matrix.
+        ``reg_covar=0`` gives the unregularised MLE and a ``ValueError`` if a
+        covariance becomes singular.
+    rng : None, int or numpy.random.Generator, default None
+        Source of randomness for the random starts.
+
+    Returns
+    -------
+    GMMResult
+        ``weights``, ``means``, ``covariances``, ``loglik`` (a total, not a
+        mean), ``loglik_history``, ``n_iter``, ``converged``,
+        ``responsibilities``, and the methods ``predict``, ``predict_proba``,
+        ``score``, ``bic``, ``aic`` and ``sample``.
+
+    Raises
+    ------
+    ValueError
+        For empty data, NaN or infinity, more components than points, invalid
+        starting values, or a covariance that becomes singular (only possible
+        with ``reg_covar=0``).
+    TypeError
+        For arguments of the wrong type.
+
+    Warns
+    -----
+    mlecourse.em.ConvergenceWarning
+        If the best start did not meet ``tol`` within ``max_iter`` iterations.
+
+    Notes
+    -----
+    The maximum likelihood estimate of a mixture is only a *local* maximum
+    (the likelihood is unbounded when a component shrinks onto one point,
+    which ``reg_covar`` prevents); ``n_init > 1`` guards against poor ones.
+
+    If all the points are identical, every component sits on that point
+    with covariance ``reg_covar * I`` and the fit converges at once, with
+    ``loglik = N log N(x | x, reg_covar I)``; there is no NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.concatenate([rng.normal(1, 1, 300), rng.normal(6, 1, 700)])
+    >>> fit = gmm_em(x, 2, rng=1)
+    >>> order = np.argsort(fit.means[:, 0])
+    >>> print(fit.weights[order].round(2), fit.means[order, 0].round(1), fit.converged)
+    [0.3 0.7] [1. 6.] True
+    """
+    return _fit(_as_points(x), n_components, None, covariance_type, init, n_init, max_iter,
+                tol, reg_covar, rng)
+
+
+def _check_labels(labels, n: int, k: int | None) -> tuple[np.ndarray, int]:
+    if isinstance(labels, (str, bytes, dict)):
+        raise TypeError(f"labels must be an array of integers; got {type(labels).__name__}.")
+    arr = np.asarray(labels)
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers (-1 for unlabelled); got dtype {arr.dtype}.")
+    if arr.shape != (n,):
+        raise ValueError(f"labels must have shape (N,) = ({n},), one per data point; "
+                         f"got shape {arr.shape}.")
+    arr = arr.astype(np.int64)
+    if k is None:
+        if not np.any(arr >= 0):
+            raise ValueError("labels has no labelled point, so n_components cannot be inferred; "
+                             "give n_components (or use gmm_em).")
+        k = int(arr.max()) + 1
+    bad = np.flatnonzero((arr < -1) | (arr >= k))
+    if bad.size:
+        raise ValueError(f"labels must be -1 (unlabelled) or a component index from 0 to "
+                         f"{k - 1}; got {int(arr[bad[0]])} at index {int(bad[0])}.")
+    return arr, k
+
+
+def semisupervised_gmm_em(x, labels, n_components: int | None = None, *,
+                          covariance_type: str = "full", init="labels", n_init: int = 1,
+                          max_iter: int = 1000, tol: float = 1e-10, reg_covar: float = 1e-6,
+                          rng=None) -> GMMResult:
+    r"""Fit a Gaussian mixture by EM when some points' components are known.
+
+    A labelled point's responsibilities are fixed at the one-hot vector of its
+    label; only the unlabelled points' responsibilities are computed in the
+    E-step. EM then maximises the joint log-likelihood
+
+    .. math:: \sum_{n \text{ labelled}} \log\big(w_{y_n} N(x_n \mid \mu_{y_n}, \Sigma_{y_n})\big)
+              + \sum_{n \text{ unlabelled}} \log \sum_k w_k N(x_n \mid \mu_k, \Sigma_k),
+
+    which is what ``loglik`` reports. Component ``k`` is the class of the
+    points labelled ``k``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, D) or (N,)
+        Data, as for :func:`gmm_em`.
+    labels : array_like of int, shape (N,)
+        ``-1`` for an unlabelled point, else its component, ``0`` to ``K - 1``.
+    n_components : int or None, default None
+        ``K``; ``None`` means ``max(labels) + 1``.
+    covariance_type : {"full", "diag"}, default "full"
+    init : {"labels", "kmeans++", "random"} or dict, default "labels"
+        ``"labels"`` starts each component at the proportion and mean of its
+        labelled points, with the covariance of all the data; it needs at
+        least one labelled point per component. The others are as in
+        :func:`gmm_em`.
+    n_init, max_iter, tol, reg_covar, rng
+        As in :func:`gmm_em` (``n_init`` must be 1 for ``init="labels"``).
+
+    Returns
+    -------
+    GMMResult
+        As for :func:`gmm_em`; ``responsibilities`` has one-hot rows for the
+        labelled points.
+    """
+    x = _as_points(x)
+    if n_components is not None:
+        n_components = check_int(n_components, "n_components", low=1)
+    labels, k = _check_labels(labels, x.shape[0], n_components)
+    return _fit(x, k, labels, covariance_type, init, n_init, max_iter, tol, reg_covar, rng)
