@@ -384,9 +384,9 @@ def linear_regression(X, y, *, add_intercept: bool = True, names=None) -> Regres
     >>> x = np.array([0.0, 1.0, 2.0, 3.0])
     >>> res = linear_regression(x, [1.0, 3.2, 4.8, 7.1])
     >>> np.round(res.coef, 4)
-    array([1.07, 1.99])
+    array([1.04, 1.99])
     >>> round(res.sigma2, 6)  # RSS / n
-    0.0165
+    0.02175
     """
     Xa, ya, names = _design(X, y, add_intercept, names, binary=False)
     n, p = Xa.shape
@@ -569,8 +569,8 @@ def logistic_regression(X, y, *, add_intercept: bool = True, max_iter: int = 100
     >>> res = logistic_regression(x, y)
     >>> res.converged, res.n_iter < 10
     (True, True)
-    >>> bool(np.allclose(res.coef, [-2.3147, 0.9259], atol=1e-4))
-    True
+    >>> np.round(res.coef, 4)  # statsmodels.api.Logit gives the same
+    array([-2.6734,  1.1882])
     """
     from scipy import special
 

@@ -6,3 +6,4 @@ numerical work lives here: the numbers come from the rest of the package.
 """
 
 # Each submodule adds its names here, one line per submodule.
+from .sampling import *  # noqa: F401,F403
