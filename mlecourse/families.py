@@ -13,8 +13,8 @@ or contour is one call: ``loglik("normal", x, mu=grid[:, None], sigma=grid[None,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from scipy import special
@@ -95,9 +95,11 @@ class Family:
                 v = np.float64(check_real(value, name))
             dom = self.domains[name]
             if dom == "positive" and np.any(v <= 0):
-                raise ValueError(f"{name} must be positive for the {self.name} family; got {value}.")
+                raise ValueError(
+                    f"{name} must be positive for the {self.name} family; got {value}.")
             if dom == "unit" and np.any((v < 0) | (v > 1)):
-                raise ValueError(f"{name} must lie in [0, 1] for the {self.name} family; got {value}.")
+                raise ValueError(
+                    f"{name} must lie in [0, 1] for the {self.name} family; got {value}.")
             out[name] = v
         return out
 
@@ -152,6 +154,10 @@ def _check_geometric(x):
 
 def _check_poisson(x):
     _integers(x, "poisson", 0, np.inf, "non-negative whole numbers (counts)")
+
+
+def _check_negbin(x):
+    _integers(x, "negbin", 0, np.inf, "non-negative whole numbers (counts)")
 
 
 def _check_nonneg(fam):
@@ -220,6 +226,15 @@ def _lp_gamma(x, shape, rate):
     return shape * np.log(rate) - special.gammaln(shape) + (shape - 1) * np.log(x) - rate * x
 
 
+def _lp_negbin(x, mu, r):
+    # NB2: P(x) = Gamma(x + r) / (Gamma(r) x!) (r / (r + mu))^r (mu / (r + mu))^x.
+    # The coefficient is written as -betaln(r, x + 1) - log(r + x): differencing gammaln at
+    # large r loses every digit (gammaln(1e12) is about 3e13), betaln does not, and log1p
+    # keeps r log(r / (r + mu)) accurate, so the log-mass tends to the Poisson one as r grows.
+    return (-special.betaln(r, x + 1) - np.log(r + x) - r * np.log1p(mu / r)
+            + special.xlogy(x, mu) - x * np.log(mu + r))
+
+
 # --------------------------------------------------------------------------
 # closed-form MLEs: each takes (x, fixed, known) and returns all parameters, or
 # None when this combination of fixed parameters has no closed form.
@@ -254,6 +269,13 @@ def _mle_laplace(x, fixed, known):
     mu = fixed.get("mu", float(np.median(x)))
     b = fixed.get("b", float(np.mean(np.abs(x - mu))))  # the median maximises for any b
     return {"mu": float(mu), "b": float(b)}
+
+
+def _mle_negbin(x, fixed, known):
+    # The score equation for mu gives mu = mean(x) whatever r is; r has no closed form.
+    if "r" not in fixed:
+        return None
+    return {"mu": float(fixed.get("mu", np.mean(x))), "r": float(fixed["r"])}
 
 
 # analytic observed information (negative Hessian of the log-likelihood) at
@@ -302,6 +324,12 @@ def _info_laplace(x, th, known):
     return {("mu", "mu"): n / b**2, ("mu", "b"): 0.0, ("b", "b"): n / b**2}
 
 
+def _info_negbin(x, th, known):
+    # only used when r is fixed (the closed-form path): then mu is the only free parameter
+    mu, r = th["mu"], th["r"]
+    return {("mu", "mu"): np.sum(x / mu**2 - (x + r) / (mu + r) ** 2)}
+
+
 # starting values for the numerical path (method of moments, roughly)
 
 def _start_student_t(x, fixed, known):
@@ -316,6 +344,13 @@ def _start_gamma(x, fixed, known):
         v = m * m
     shape = m * m / v
     return {"shape": shape, "rate": shape / m}
+
+
+def _start_negbin(x, fixed, known):
+    mu = float(fixed.get("mu", np.mean(x)))
+    excess = float(np.mean((x - mu) ** 2)) - float(np.mean(x))  # variance beyond Poisson
+    r = mu * mu / excess if excess > 0 else 1.0
+    return {"mu": mu, "r": float(min(max(r, 1e-3), 1e6))}
 
 
 # degenerate samples: the data are in the support but the MLE does not exist
@@ -362,6 +397,27 @@ def _deg_gamma(x, fixed, known):
     return None
 
 
+def _deg_negbin(x, fixed, known):
+    if "mu" not in fixed and np.all(x == 0):
+        return ("all values are 0, so the likelihood grows without bound as mu -> 0 and the "
+                "MLE of mu does not exist; at least one positive count is needed")
+    if "r" not in fixed and np.all(x == 0):  # mu is fixed here
+        return ("all values are 0, so with mu fixed the likelihood grows as r -> 0 and the "
+                "MLE of r does not exist; at least one positive count is needed")
+    if "r" not in fixed and "mu" not in fixed:
+        # The MLE of mu is mean(x) for every r, and the MLE of r is finite exactly when the
+        # variance (divisor n) exceeds the mean (Aragon, Eberly and Eberly 1992). Otherwise
+        # the profile likelihood keeps increasing as r -> infinity, towards the Poisson: near
+        # r = infinity, log NB(x; mu, r) = log Poisson(x; mu) + ((x - mu)^2 - x) / (2 r) + ...
+        var, mean = float(np.var(x)), float(np.mean(x))
+        if var <= mean:
+            return (f"the variance of the counts ({var:.6g}, divisor n) does not exceed their "
+                    f"mean ({mean:.6g}): the data show no overdispersion, so the likelihood "
+                    "keeps increasing as r -> infinity (the Poisson limit) and the MLE of r "
+                    "does not exist; fit the 'poisson' family instead, or fix r")
+    return None
+
+
 FAMILIES: dict[str, Family] = {}
 
 
@@ -398,6 +454,9 @@ _add(Family("student_t", ("mu", "sigma", "nu"),
 _add(Family("gamma", ("shape", "rate"), {"shape": "positive", "rate": "positive"},
             "(0, infinity)", _lp_gamma, _check_positive("gamma"), None, None, _start_gamma,
             _deg_gamma, description="shape and rate (mean shape / rate)"))
+_add(Family("negbin", ("mu", "r"), {"mu": "positive", "r": "positive"}, "{0, 1, 2, ...}",
+            _lp_negbin, _check_negbin, _mle_negbin, _info_negbin, _start_negbin, _deg_negbin,
+            description="overdispersed counts: mean mu, size r, variance mu + mu^2 / r (NB2)"))
 
 
 def names() -> list[str]:

@@ -4,14 +4,15 @@
 :func:`fit_numeric` maximises a log-likelihood you write yourself. Both return a
 :class:`FitResult` with the estimates, the maximised log-likelihood, standard
 errors from the observed information, Wald and profile-likelihood intervals,
-and AIC / BIC.
+and AIC / BIC. Sandwich (robust, Huber--White) standard errors, which stay
+valid when the model is wrong, are available as ``FitResult.se_robust``.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -54,7 +55,8 @@ def _from_z(z: float, domain: str) -> float:
 class _Problem:
     """A log-likelihood over named parameters with domains, and how to maximise it."""
 
-    def __init__(self, names, domains, loglik, scales, closed=None, start=None, label=""):
+    def __init__(self, names, domains, loglik, scales, closed=None, start=None, label="",
+                 logpdf_obs=None):
         self.names = tuple(names)
         self.domains = dict(domains)
         self.loglik = loglik          # dict of all params -> float
@@ -62,6 +64,7 @@ class _Problem:
         self.closed = closed          # fixed dict -> full params dict, or None
         self.start = start            # fixed dict -> starting values for all params
         self.label = label
+        self.logpdf_obs = logpdf_obs  # dict of all params -> per-observation log-densities (n,)
 
     def maximise(self, fixed: dict, start: dict | None = None) -> tuple[dict, float, str]:
         """Maximise over the parameters not in ``fixed``: (params, loglik, method)."""
@@ -97,7 +100,8 @@ class _Problem:
             if self.domains[n] != "real" and abs(v) > _LIMIT:
                 raise DegenerateSampleError(
                     f"maximising {self.label} log-likelihood ran {n} to the edge of its range "
-                    f"({n} -> {'0' if v < 0 else 'infinity' if self.domains[n] == 'positive' else '1'}): "
+                    f"({n} -> "
+                    f"{'0' if v < 0 else 'infinity' if self.domains[n] == 'positive' else '1'}): "
                     "the likelihood keeps increasing there, so the MLE does not exist for these "
                     "data; fix that parameter or use more varied data."
                 )
@@ -166,6 +170,9 @@ class FitResult:
         The estimated parameters, in order (rows and columns of ``cov``).
     fixed : dict
         The parameters held fixed, with their values.
+    known : dict
+        Known constants of the family, e.g. ``{"trials": 10}`` for the
+        binomial; empty for most families.
     loglik : float
         The maximised log-likelihood.
     n : int or None
@@ -174,12 +181,27 @@ class FitResult:
         Standard errors of the free parameters (fixed ones have none).
     cov : ndarray, shape (k, k)
         Inverse observed information for the free parameters.
+    se_robust : dict
+        Sandwich (robust, Huber--White) standard errors of the free parameters:
+        the square roots of the diagonal of ``cov_robust``. Computed on first use.
+    cov_robust : ndarray, shape (k, k)
+        The sandwich covariance ``H^-1 B H^-1``, where ``H^-1`` is ``cov`` and
+        ``B`` is the sum over observations of the outer products of the
+        per-observation scores at the estimate (central finite differences of
+        the per-observation log-densities). This is the "HC0" form, without a
+        small-sample factor such as ``n / (n - k)``. It estimates the sampling
+        covariance of the MLE whether or not the model is true (White 1982),
+        whereas ``cov`` is right only when the model is true. Available for
+        :func:`fit` and for :func:`fit_numeric` with ``per_observation=True``;
+        otherwise reading it raises a ``ValueError``. For the Laplace family
+        ``H`` is the expected information (the log-likelihood has no second
+        derivative in ``mu``), so there the sandwich is not model-free.
     method : str
         ``"closed form"`` or ``"numerical"``.
     """
 
     def __init__(self, family, params, free, fixed, loglik, n, cov, method, problem,
-                 info_note="observed information"):
+                 info_note="observed information", known=None):
         self.family = family
         self.params = {k: float(v) for k, v in params.items()}
         self.free = tuple(free)
@@ -191,6 +213,25 @@ class FitResult:
         self.method = method
         self.info_note = info_note
         self._problem = problem
+        self._cov_robust = None
+        self.known = dict(known or {})
+
+    @property
+    def cov_robust(self) -> np.ndarray:
+        """Sandwich covariance ``H^-1 B H^-1`` of the free parameters, shape (k, k)."""
+        if self._cov_robust is None:
+            self._cov_robust = _sandwich(self)
+        return self._cov_robust.copy()
+
+    @property
+    def se_robust(self) -> dict:
+        """Sandwich (robust) standard errors of the free parameters (name to float)."""
+        cov = self.cov_robust
+        return {k: float(math.sqrt(max(cov[i, i], 0.0))) for i, k in enumerate(self.free)}
+
+    def _se(self, cov_type: str) -> dict:
+        check_choice(cov_type, "cov_type", ("observed", "robust"))
+        return self.se if cov_type == "observed" else self.se_robust
 
     @property
     def k(self) -> int:
@@ -209,7 +250,8 @@ class FitResult:
             raise ValueError("BIC needs the number of observations: pass n= to fit_numeric.")
         return self.k * math.log(self.n) - 2 * self.loglik
 
-    def conf_int(self, level: float = 0.95, method: str = "wald") -> dict:
+    def conf_int(self, level: float = 0.95, method: str = "wald",
+                 cov_type: str = "observed") -> dict:
         """Confidence intervals for the free parameters.
 
         Parameters
@@ -221,6 +263,11 @@ class FitResult:
             ``"profile"``: the set of values where the profile log-likelihood
             lies within half the chi-square(1) quantile of its maximum
             (the likelihood-ratio interval).
+        cov_type : {"observed", "robust"}, default "observed"
+            Which standard errors a Wald interval uses: ``se`` (inverse
+            observed information) or ``se_robust`` (sandwich). The profile
+            interval uses the likelihood itself, so only ``"observed"`` is
+            allowed with it.
 
         Returns
         -------
@@ -229,12 +276,17 @@ class FitResult:
         """
         level = check_real(level, "level", low=0, high=1, inclusive=False)
         check_choice(method, "method", ("wald", "profile"))
+        check_choice(cov_type, "cov_type", ("observed", "robust"))
         from scipy import stats
 
         if method == "wald":
+            se = self._se(cov_type)
             zq = stats.norm.ppf(0.5 + level / 2)
-            return {k: (float(self.params[k] - zq * self.se[k]),
-                        float(self.params[k] + zq * self.se[k])) for k in self.free}
+            return {k: (float(self.params[k] - zq * se[k]),
+                        float(self.params[k] + zq * se[k])) for k in self.free}
+        if cov_type != "observed":
+            raise ValueError("cov_type='robust' applies to Wald intervals only; a profile "
+                             "interval comes from the likelihood itself. Use method='wald'.")
         drop = stats.chi2.ppf(level, 1) / 2
         return {k: self._profile_interval(k, drop) for k in self.free}
 
@@ -244,7 +296,8 @@ class FitResult:
         The other free parameters are re-estimated at each value.
         """
         if name not in self.free:
-            raise ValueError(f"{name!r} is not a free parameter of this fit; free: {list(self.free)}.")
+            raise ValueError(
+                f"{name!r} is not a free parameter of this fit; free: {list(self.free)}.")
         vals = np.atleast_1d(np.asarray(values, dtype=float))
         return np.array([self._profile(name, float(v)) for v in vals])
 
@@ -309,24 +362,36 @@ class FitResult:
             limits.append(_from_z(root, domain))
         return (float(limits[0]), float(limits[1]))
 
-    def summary(self) -> str:
-        """A plain-text table of estimates, standard errors and 95% Wald intervals."""
+    def summary(self, cov_type: str = "observed") -> str:
+        """A plain-text table of estimates, standard errors and 95% Wald intervals.
+
+        Parameters
+        ----------
+        cov_type : {"observed", "robust"}, default "observed"
+            Standard errors from the observed information (``se``) or the
+            sandwich (``se_robust``).
+        """
         from scipy import stats
 
+        ses = self._se(cov_type)
         zq = stats.norm.ppf(0.975)
         lines = [f"Maximum-likelihood fit: {self.family} ({self.method})"]
         n = "?" if self.n is None else self.n
         lines.append(f"n = {n}   log-likelihood = {self.loglik:.6g}   AIC = {self.aic:.6g}"
                      + ("" if self.n is None else f"   BIC = {self.bic:.6g}"))
-        lines.append(f"{'parameter':<12}{'estimate':>14}{'std. error':>14}{'95% Wald interval':>32}")
+        lines.append(
+            f"{'parameter':<12}{'estimate':>14}{'std. error':>14}{'95% Wald interval':>32}")
         for name, v in self.params.items():
-            if name in self.se:
-                se = self.se[name]
+            if name in ses:
+                se = ses[name]
                 ci = f"[{v - zq * se:.6g}, {v + zq * se:.6g}]"
                 lines.append(f"{name:<12}{v:>14.6g}{se:>14.4g}{ci:>32}")
             else:
                 lines.append(f"{name:<12}{v:>14.6g}{'(fixed)':>14}")
-        lines.append(f"standard errors from the {self.info_note}")
+        if cov_type == "observed":
+            lines.append(f"standard errors from the {self.info_note}")
+        else:
+            lines.append("robust (sandwich, HC0) standard errors")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -386,6 +451,58 @@ def _numeric_info(problem: _Problem, theta: dict, free: Sequence[str]) -> np.nda
     return -_numdiff.hessian(ll, z, steps)
 
 
+def _sandwich(res: FitResult) -> np.ndarray:
+    """``cov @ B @ cov`` with ``B`` the sum of outer products of per-observation scores."""
+    problem, free = res._problem, res.free
+    k = len(free)
+    if problem is None or problem.logpdf_obs is None:
+        raise ValueError(
+            "robust (sandwich) standard errors need the log-likelihood of each observation: "
+            "call fit_numeric(..., per_observation=True) with a loglik that returns an array "
+            "of shape (n,), one log-density per observation."
+        )
+    if k == 0:
+        return np.zeros((0, 0))
+    cov = res.cov
+    finite = np.isfinite(np.diag(cov))
+    out = np.full((k, k), np.inf)
+    if not np.any(finite):
+        return out
+    if np.all(cov[np.ix_(finite, finite)] == 0):  # an estimate on the boundary: see fit()
+        out[np.ix_(finite, finite)] = 0.0
+        return out
+    theta = dict(res.params)
+    z = np.array([theta[n] for n in free])
+    steps = np.array([1e-4 * max(abs(v), problem.scales.get(n, 1.0)) for v, n in zip(z, free)])
+    for i, n in enumerate(free):  # keep the steps inside the domain (as for the Hessian)
+        if problem.domains[n] == "positive":
+            steps[i] = min(steps[i], 1e-4 * abs(z[i])) or 1e-12
+        elif problem.domains[n] == "unit":
+            steps[i] = min(steps[i], 1e-4 * min(z[i], 1 - z[i])) or 1e-12
+
+    def obs(v):
+        th = dict(theta)
+        th.update(dict(zip(free, v)))
+        with np.errstate(all="ignore"):
+            return np.asarray(problem.logpdf_obs(th), dtype=float).ravel()
+
+    scores = np.empty((obs(z).size, k))
+    for i in range(k):
+        e = np.zeros(k)
+        e[i] = steps[i]
+        scores[:, i] = (obs(z + e) - obs(z - e)) / (2 * steps[i])
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("a per-observation score is not finite at the estimate, so the "
+                         "sandwich covariance cannot be computed (an estimate on the edge of "
+                         "the support?).")
+    meat = scores.T @ scores
+    idx = np.flatnonzero(finite)
+    bread = cov[np.ix_(idx, idx)]
+    block = bread @ meat[np.ix_(idx, idx)] @ bread
+    out[np.ix_(idx, idx)] = (block + block.T) / 2
+    return out
+
+
 def _parse_fixed(fam: Family, kwargs: dict) -> tuple[dict, dict]:
     known = {k: kwargs.pop(k) for k in list(kwargs) if k in fam.known}
     known = fam.check_known(known)
@@ -408,7 +525,8 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     family : str or Family
         One of ``"bernoulli"``, ``"binomial"``, ``"geometric"``, ``"normal"``,
         ``"poisson"``, ``"exponential"``, ``"laplace"``, ``"student_t"``,
-        ``"gamma"``.
+        ``"gamma"``, ``"negbin"`` (negative binomial with mean ``mu`` and
+        size ``r``, variance ``mu + mu**2 / r``).
     data : array_like, shape (n,)
         The observations: finite numbers in the family's support.
     method : {"auto", "numeric"}, default "auto"
@@ -474,14 +592,19 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
                 th[n] = 1e-3
         return th
 
-    problem = _Problem(fam.params, fam.domains, ll, scales, closed, start, label=f"the {fam.name}")
+    def logpdf_obs(theta):
+        return fam._logpdf(x, **theta, **known)
+
+    problem = _Problem(fam.params, fam.domains, ll, scales, closed, start, label=f"the {fam.name}",
+                       logpdf_obs=logpdf_obs)
     free = [n for n in fam.params if n not in fixed]
     theta, loglik, how = problem.maximise(fixed)
     on_edge = [n for n in free if (fam.domains[n] == "unit" and theta[n] in (0.0, 1.0))
                or (fam.domains[n] == "positive" and theta[n] == 0.0)]
     if on_edge:
         warnings.warn(
-            f"{', '.join(f'{n} = {theta[n]:g}' for n in on_edge)}: the estimate lies on the boundary "
+            f"{', '.join(f'{n} = {theta[n]:g}' for n in on_edge)}: "
+            "the estimate lies on the boundary "
             "of the parameter space, where the log-likelihood has no curvature to measure; the "
             "standard error is reported as 0 and a Wald interval has zero width. Use "
             "conf_int(method='profile') for an interval that means something.",
@@ -496,13 +619,13 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         cov = _cov_from_info(_numeric_info(problem, theta, free), free, fam.name)
     note = fam.info_note if how == "closed form" else "observed information (numerical Hessian)"
     return FitResult(fam.name, {n: theta[n] for n in fam.params}, free, fixed, loglik, x.size,
-                     cov, how, problem, note)
+                     cov, how, problem, note, known=known)
 
 
 def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
                 positive: Sequence[str] = (), unit: Sequence[str] = (),
                 n: int | None = None, fixed: dict | None = None,
-                scales: dict | None = None) -> FitResult:
+                scales: dict | None = None, per_observation: bool = False) -> FitResult:
     """Maximise a log-likelihood you wrote yourself.
 
     Parameters
@@ -525,6 +648,11 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
     scales : dict, optional
         Typical size of each unconstrained parameter (finite-difference steps
         are 1e-4 of it); default 1.
+    per_observation : bool, default False
+        If True, ``loglik(theta)`` returns an array of shape (n,): the
+        log-density of each observation. The fit maximises their sum, ``n``
+        defaults to the array's length, and sandwich standard errors
+        (``se_robust``, ``cov_robust``) become available.
 
     Returns
     -------
@@ -543,7 +671,8 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
     4.0
     """
     if not callable(loglik):
-        raise TypeError(f"loglik must be a function of a parameter vector; got {type(loglik).__name__}.")
+        raise TypeError(
+            f"loglik must be a function of a parameter vector; got {type(loglik).__name__}.")
     from ._validate import as_float_array, check_int
 
     x0 = as_float_array(x0, "x0", ndim=1)
@@ -556,11 +685,14 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
     for group, label in ((positive, "positive"), (unit, "unit")):
         for nm in group:
             if nm not in names:
-                raise ValueError(f"{label} names {nm!r}, which is not among the parameters {names}.")
+                raise ValueError(
+                    f"{label} names {nm!r}, which is not among the parameters {names}.")
     domains = {nm: ("positive" if nm in positive else "unit" if nm in unit else "real")
                for nm in names}
     if n is not None:
         n = check_int(n, "n", low=1)
+    if not isinstance(per_observation, (bool, np.bool_)):
+        raise TypeError(f"per_observation must be True or False; got {per_observation!r}.")
     fixed = dict(fixed or {})
     for nm in fixed:
         if nm not in names:
@@ -571,19 +703,43 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
         if not np.isfinite(_to_z(v, domains[nm])):
             raise ValueError(f"starting value {nm}={v:g} is outside its domain ({domains[nm]}).")
 
+    n_obs = []
+
+    def ll_obs(theta):
+        out = loglik(np.array([theta[nm] for nm in names]))
+        try:
+            arr = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError("with per_observation=True, loglik must return an array of numbers; "
+                            f"it returned {type(out).__name__}.") from None
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError("with per_observation=True, loglik must return a 1-D array (one "
+                             f"log-density per observation); got shape {arr.shape}.")
+        if n_obs and arr.size != n_obs[0]:
+            raise ValueError(f"loglik returned {arr.size} values here but {n_obs[0]} before; "
+                             "it must return one value per observation every time.")
+        n_obs.append(arr.size)
+        return np.where(np.isnan(arr), -np.inf, arr)
+
     def ll(theta):
+        if per_observation:
+            return float(np.sum(ll_obs(theta)))
         out = loglik(np.array([theta[nm] for nm in names]))
         try:
             out = float(out)
         except (TypeError, ValueError):
-            raise TypeError(f"loglik must return a number; it returned {type(out).__name__}.") from None
+            raise TypeError(
+                f"loglik must return a number; it returned {type(out).__name__}.") from None
         return out if not math.isnan(out) else -math.inf
 
     if not np.isfinite(ll(start0)):
         raise ValueError("loglik is not finite at x0; start where the model gives the data "
                          "positive probability.")
-    problem = _Problem(names, domains, ll, scales or {}, None, lambda fx: start0, label="the user")
+    problem = _Problem(names, domains, ll, scales or {}, None, lambda fx: start0, label="the user",
+                       logpdf_obs=ll_obs if per_observation else None)
     theta, value, _ = problem.maximise(fixed)
+    if per_observation and n is None:
+        n = n_obs[0]
     free = [nm for nm in names if nm not in fixed]
     cov = _cov_from_info(_numeric_info(problem, theta, free), free, "user")
     return FitResult("user", theta, free, fixed, value, n, cov, "numerical", problem,
