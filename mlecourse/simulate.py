@@ -184,6 +184,13 @@ def sampling_distribution(family, true_params: dict, n: int, reps: int, *, rng=N
 # ---------------------------------------------------------------------------
 # intervals for a proportion
 
+def _check_method(method):
+    # "lr" (likelihood ratio) is accepted as another name for "profile", as in
+    # mlecourse.intervals
+    check_choice(method, "method", ("wald", "profile", "lr"))
+    return "profile" if method == "lr" else method
+
+
 def _check_level(level):
     return check_real(level, "level", low=0, high=1, inclusive=False)
 
@@ -239,11 +246,11 @@ def bernoulli_conf_int(k, n: int, *, level: float = 0.95, method: str = "wald"):
         Number of trials, at least 1.
     level : float, default 0.95
         Confidence level, strictly between 0 and 1.
-    method : {"wald", "profile"}, default "wald"
+    method : {"wald", "profile", "lr"}, default "wald"
         ``"wald"``: :math:`\\hat p \\pm z \\sqrt{\\hat p (1 - \\hat p) / n}`
         (not clipped to [0, 1], as :meth:`mlecourse.FitResult.conf_int`);
         zero width when ``k`` is 0 or ``n``.
-        ``"profile"``: the likelihood-ratio interval, the values of ``p``
+        ``"profile"`` (or ``"lr"``): the likelihood-ratio interval, the values of ``p``
         whose log-likelihood is within half the chi-square(1) quantile of its
         maximum, found by bisection for all ``k`` at once. When ``k`` is 0
         the lower limit is 0 and the upper limit is
@@ -266,7 +273,7 @@ def bernoulli_conf_int(k, n: int, *, level: float = 0.95, method: str = "wald"):
 
     n = check_int(n, "n", low=1)
     level = _check_level(level)
-    check_choice(method, "method", ("wald", "profile"))
+    method = _check_method(method)
     kf = _counts(k, n)
     scalar = kf.ndim == 0
     kf = np.atleast_1d(kf)
@@ -305,7 +312,7 @@ def exact_coverage(n: int, p, method: str = "wald", *, level: float = 0.95):
         Number of trials, at least 1.
     p : float or array_like
         True success probability (or a grid of them), each in [0, 1].
-    method : {"wald", "profile"}, default "wald"
+    method : {"wald", "profile", "lr"}, default "wald"
         The interval, as in :func:`bernoulli_conf_int`.
     level : float, default 0.95
         Nominal confidence level.
@@ -324,7 +331,7 @@ def exact_coverage(n: int, p, method: str = "wald", *, level: float = 0.95):
     from scipy import stats
 
     n = check_int(n, "n", low=1)
-    check_choice(method, "method", ("wald", "profile"))
+    method = _check_method(method)
     level = _check_level(level)
     ps = _check_ps(p)
     ks = np.arange(n + 1)
@@ -352,7 +359,7 @@ def coverage(n: int, p, method: str = "wald", *, reps: int = 10_000, level: floa
         Number of trials per experiment, at least 1.
     p : float or array_like
         True success probability (or several), each in [0, 1].
-    method : {"wald", "profile"}, default "wald"
+    method : {"wald", "profile", "lr"}, default "wald"
         The interval, as in :func:`bernoulli_conf_int`.
     reps : int, default 10000
         Number of simulated experiments per value of ``p``.
@@ -374,7 +381,7 @@ def coverage(n: int, p, method: str = "wald", *, reps: int = 10_000, level: floa
     True
     """
     n = check_int(n, "n", low=1)
-    check_choice(method, "method", ("wald", "profile"))
+    method = _check_method(method)
     level = _check_level(level)
     reps = check_int(reps, "reps", low=1)
     rng = check_rng(rng)

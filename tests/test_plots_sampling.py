@@ -153,3 +153,18 @@ def test_intervals_on_loglik_bad_input():
         plot_intervals_on_loglik(res, "mu", methods=("score",))
     ax = plot_intervals_on_loglik(res, "mu", methods=("profile",))
     assert not any("quadratic" in ln.get_label() for ln in ax.get_lines())
+
+
+def test_many_lattice_values_are_grouped_evenly():
+    n = 3000
+    est = np.random.default_rng(2).binomial(n, 0.6, 4000) / n
+    ax = plot_sampling_distribution(est)
+    widths = np.array([b.get_width() for b in ax.patches])
+    assert len(ax.patches) <= 60
+    m = widths[0] * n  # lattice values per bin: a whole number, the same for every bin
+    assert m == pytest.approx(round(m)) and round(m) > 1
+    assert widths == pytest.approx(np.full(widths.size, widths[0]))
+    edges = np.r_[[b.get_x() for b in ax.patches]]
+    # edges fall half-way between lattice values, never on one
+    shifted = edges * n + 0.5
+    assert np.allclose(shifted, np.round(shifted), atol=1e-6)

@@ -238,3 +238,16 @@ def test_coverage_bad_input():
         exact_coverage(10, 0.5, "exact")
     with pytest.raises(TypeError, match="n must be an integer"):
         coverage(10.5, 0.5)
+
+
+def test_lr_is_another_name_for_profile_and_agrees_with_mlecourse_intervals():
+    from mlecourse import intervals
+
+    ps = np.array([0.02, 0.1, 0.37, 0.5, 0.93])
+    assert np.array_equal(exact_coverage(17, ps, "lr"), exact_coverage(17, ps, "profile"))
+    for method, theirs in (("wald", "wald"), ("profile", "lr")):
+        ours = exact_coverage(17, ps, method)
+        assert ours == pytest.approx(
+            [intervals.exact_coverage(17, float(p), theirs) for p in ps], abs=1e-12)
+    assert bernoulli_conf_int(4, 17, method="lr") == pytest.approx(
+        intervals.binomial_interval(4, 17, "lr"), rel=1e-9)

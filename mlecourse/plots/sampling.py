@@ -23,22 +23,26 @@ def _axes(ax, figsize=(6, 3.5)):
     return ax
 
 
-def _lattice_bins(x: np.ndarray):
-    """Bin edges centred on the values when they lie on an evenly spaced lattice.
+def _lattice_bins(x: np.ndarray, max_bins: int = 60):
+    """Bin edges for values on an evenly spaced lattice, each bin holding whole lattice points.
 
-    Estimates such as k / n take only a few evenly spaced values; bins of any
-    other width would hold different numbers of lattice points and draw a
-    false comb pattern. Returns None when the values are not on a lattice.
+    Estimates such as k / n take only evenly spaced values; bins of any other
+    width would hold different numbers of lattice points and draw a false comb
+    pattern. Each bin is centred on a group of ``m`` consecutive lattice
+    values, with ``m`` the smallest whole number giving at most ``max_bins``
+    bins. Returns None when the values are not on a lattice.
     """
     u = np.unique(x)
-    if u.size < 2 or u.size > 400:
+    if u.size < 2:
         return None
     gap = np.min(np.diff(u))
     steps = (u - u[0]) / gap
-    if not np.allclose(steps, np.round(steps), atol=1e-6):
+    if steps[-1] > 1e6 or not np.allclose(steps, np.round(steps), atol=1e-6):
         return None
     count = int(round(steps[-1])) + 1
-    return u[0] + gap * (np.arange(count + 1) - 0.5)
+    m = max(1, int(np.ceil(count / max_bins)))
+    nbins = int(np.ceil(count / m))
+    return u[0] + gap * (m * np.arange(nbins + 1) - 0.5)
 
 
 def plot_sampling_distribution(estimates, *, true_value=None, normal_approx=None, bins=None,
@@ -58,8 +62,9 @@ def plot_sampling_distribution(estimates, *, true_value=None, normal_approx=None
         ``(p, sqrt(p (1 - p) / n))`` for a proportion.
     bins : int or sequence, optional
         Histogram bins. By default, estimates on an evenly spaced lattice
-        (such as k / n) get one bin per lattice value, centred on it, and
-        others get ``"auto"`` bins.
+        (such as k / n) get bins that each hold the same number of lattice
+        values (one per bin when there are at most 60 values), and others get
+        ``"auto"`` bins.
     ax : matplotlib Axes, optional
         Where to draw (default: a new figure).
     label : str, default "simulated estimates"

@@ -1,0 +1,101 @@
+"""Self-checks for the chapter *How sure are we?* (``book/uncertainty.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._core import approx, register
+
+
+def _not_a_number(answer):
+    if isinstance(answer, (str, bytes, bool, np.bool_)) or not isinstance(
+            answer, (int, float, np.integer, np.floating)):
+        return f"expected a single number; got {type(answer).__name__} {answer!r}."
+    return None
+
+
+@register("ex-uncertainty-se",
+          hint="the observed information at p_hat is n / (p_hat (1 - p_hat)); the standard "
+               "error is one over its square root.")
+def _se(answer):
+    p_hat, n = 40 / 250, 250
+    want = math.sqrt(p_hat * (1 - p_hat) / n)
+    if _not_a_number(answer):
+        return _not_a_number(answer)
+    a = float(answer)
+    if math.isclose(a, want**2, rel_tol=1e-3):
+        return "that is the variance of p_hat; the standard error is its square root."
+    if math.isclose(a, math.sqrt(p_hat * (1 - p_hat) / (n - 1)), rel_tol=2e-4):
+        return "that divides by n - 1; the information gives n."
+    return approx(a, want, rtol=5e-4)
+
+
+@register("ex-uncertainty-n",
+          hint="solve sqrt(p (1 - p) / n) <= 0.015 for n, then round to a whole number of "
+               "visitors in the direction that keeps the inequality true.")
+def _n(answer):
+    if _not_a_number(answer):
+        return _not_a_number(answer)
+    want = math.ceil(0.16 * 0.84 / 0.015**2)
+    if answer != round(answer):
+        return "the number of visitors must be a whole number."
+    if int(answer) == want - 1:
+        return "with that many visitors the standard error is still just above 0.015."
+    if int(answer) != want:
+        return f"{int(answer)} is not the smallest number that gives a standard error <= 0.015."
+    return None
+
+
+@register("ex-uncertainty-intervals",
+          hint="fit('bernoulli', data).conf_int(method=...) gives both; the likelihood-ratio "
+               "interval is method='profile'.")
+def _intervals(answer):
+    from ..simulate import bernoulli_conf_int
+
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return "pass a pair (wald, lr), each a tuple (low, high)."
+    wald, lr = answer
+    want_wald = bernoulli_conf_int(3, 25, method="wald")
+    want_lr = bernoulli_conf_int(3, 25, method="profile")
+    if approx(wald, want_lr, rtol=1e-4) is None and approx(lr, want_wald, rtol=1e-4) is None:
+        return "the two intervals are swapped: the Wald one is symmetric around p_hat."
+    problem = approx(wald, want_wald, rtol=1e-4)
+    if problem:
+        return f"the Wald interval: {problem}"
+    problem = approx(lr, want_lr, rtol=1e-4)
+    if problem:
+        return f"the likelihood-ratio interval: {problem}"
+    return None
+
+
+@register("ex-uncertainty-coverage",
+          hint="for each k from 0 to 30 compute the Wald interval from p_hat = k / 30 and add "
+               "the binomial probability of k when the interval contains 0.05.")
+def _coverage(answer):
+    from ..simulate import exact_coverage
+
+    if _not_a_number(answer):
+        return _not_a_number(answer)
+    a = float(answer)
+    if math.isclose(a, 0.95, abs_tol=1e-9):
+        return "0.95 is the nominal level, not the coverage actually achieved."
+    return approx(a, exact_coverage(30, 0.05, "wald"), rtol=1e-6)
+
+
+@register("ex-uncertainty-meaning",
+          hint="which statement talks about repeating the experiment and the intervals it "
+               "would produce?")
+def _meaning(answer):
+    if not isinstance(answer, str):
+        return f"answer with a letter, 'a' to 'd'; got {type(answer).__name__}."
+    a = answer.strip().strip("()").lower()
+    if a not in {"a", "b", "c", "d"}:
+        return f"answer with one of the letters 'a', 'b', 'c' or 'd'; got {answer!r}."
+    reasons = {
+        "a": "once computed, the interval either contains p or not; p is not random.",
+        "b": "the interval is about one parameter p, not about how individuals vary.",
+        "d": "a new p_hat varies around p, not around today's estimate.",
+    }
+    return reasons.get(a)

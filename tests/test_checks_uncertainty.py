@@ -1,0 +1,82 @@
+"""Self-checks of the uncertainty chapter: right answers pass, typical wrong ones fail."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import mlecourse
+from mlecourse.checks import evaluate, registered_labels
+
+LABELS = ["ex-uncertainty-se", "ex-uncertainty-n", "ex-uncertainty-intervals",
+          "ex-uncertainty-coverage", "ex-uncertainty-meaning"]
+
+
+def _intervals():
+    r = mlecourse.fit("bernoulli", np.r_[np.ones(3), np.zeros(22)])
+    return r.conf_int(method="wald")["p"], r.conf_int(method="profile")["p"]
+
+
+def _coverage_by_hand():
+    ks = np.arange(31)
+    ph = ks / 30
+    half = stats.norm.ppf(0.975) * np.sqrt(ph * (1 - ph) / 30)
+    covers = (ph - half <= 0.05) & (0.05 <= ph + half)
+    return float(np.sum(stats.binom.pmf(ks, 30, 0.05)[covers]))
+
+
+RIGHT = {
+    "ex-uncertainty-se": math.sqrt(0.16 * 0.84 / 250),
+    "ex-uncertainty-n": 598,
+    "ex-uncertainty-intervals": _intervals(),
+    "ex-uncertainty-coverage": _coverage_by_hand(),
+    "ex-uncertainty-meaning": "c",
+}
+
+WRONG = {
+    "ex-uncertainty-se": [0.16 * 0.84 / 250, math.sqrt(0.16 * 0.84 / 249), 0.16],
+    "ex-uncertainty-n": [597, 1344, 597.3],
+    "ex-uncertainty-intervals": [_intervals()[::-1], (_intervals()[0], _intervals()[0]),
+                                 ((0.0, 0.25), _intervals()[1])],
+    "ex-uncertainty-coverage": [0.95, 0.5],
+    "ex-uncertainty-meaning": ["a", "b", "d", "e"],
+}
+
+
+def test_every_label_is_registered():
+    assert set(LABELS) <= set(registered_labels())
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_right_answer_passes(label):
+    result = evaluate(label, RIGHT[label])
+    assert result.status == "pass", result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_wrong_answers_fail(label):
+    for answer in WRONG[label]:
+        result = evaluate(label, answer)
+        assert result.status == "fail", (answer, result.message)
+        assert "Hint:" in result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_unanswered_and_wrong_type(label):
+    assert evaluate(label, ...).status == "unanswered"
+    # a wrong type fails without raising, even when it spells the right value
+    bad = 3.5 if label == "ex-uncertainty-meaning" else str(RIGHT[label])
+    result = evaluate(label, bad)
+    assert result.status == "fail", result.message
+
+
+def test_specific_feedback():
+    assert "variance" in evaluate("ex-uncertainty-se", 0.16 * 0.84 / 250).message
+    assert "n - 1" in evaluate("ex-uncertainty-se", math.sqrt(0.16 * 0.84 / 249)).message
+    assert "swapped" in evaluate("ex-uncertainty-intervals", _intervals()[::-1]).message
+    assert "nominal" in evaluate("ex-uncertainty-coverage", 0.95).message
+    assert "just above 0.015" in evaluate("ex-uncertainty-n", 597).message
+    assert evaluate("ex-uncertainty-meaning", "(C)").status == "pass"
+    assert evaluate("ex-uncertainty-n", 598.0).status == "pass"
+    assert evaluate("ex-uncertainty-n", np.int64(598)).status == "pass"
