@@ -57,10 +57,12 @@ def _check_params(weights, means, sds) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def _log_joint(x: np.ndarray, w: np.ndarray, mu: np.ndarray, sd: np.ndarray) -> np.ndarray:
     """log w_k + log N(x_i; mu_k, sd_k), shape (n, K)."""
-    z = (x[:, None] - mu[None, :]) / sd[None, :]
-    with np.errstate(divide="ignore"):  # a zero weight gives log 0 = -inf, which logsumexp handles
+    # a zero weight gives log 0 = -inf, and a tiny sd can overflow z * z to inf: both are the
+    # correct limits (a density of 0), which logsumexp handles
+    with np.errstate(divide="ignore", over="ignore"):
+        z = (x[:, None] - mu[None, :]) / sd[None, :]
         logw = np.log(w)
-    return logw[None, :] - 0.5 * z * z - np.log(sd)[None, :] - _LOG_SQRT_2PI
+        return logw[None, :] - 0.5 * z * z - np.log(sd)[None, :] - _LOG_SQRT_2PI
 
 
 def mixture_loglik(x, weights, means, sds) -> float:

@@ -1,0 +1,109 @@
+"""Self-checks for the exercises of the chapter "Small samples and boundaries"."""
+
+from __future__ import annotations
+
+import math
+
+from ._core import approx, register
+
+
+def _number(answer) -> float | None:
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+@register("ex-small_samples-map",
+          hint="the posterior is Beta(k + a, n - k + b); its mode is (alpha - 1) / "
+               "(alpha + beta - 2).")
+def _map(answer):
+    from ..intervals import map_estimate, posterior_mean
+
+    if isinstance(answer, str):
+        return f"expected a number, got the text {answer!r}."
+    value = _number(answer)
+    if value is None:
+        return "expected a single finite number."
+    if math.isclose(value, 2 / 8, rel_tol=1e-6):
+        return "that is the MLE k / n; the prior has not been used."
+    if math.isclose(value, posterior_mean(2, 8, 3, 3), rel_tol=1e-6):
+        return "that is the posterior mean, not its mode."
+    return approx(value, map_estimate(2, 8, 3, 3), rtol=1e-6)
+
+
+@register("ex-small_samples-lr-upper",
+          hint="with k = 0 the log-likelihood is n log(1 - p) and its maximum is 0; "
+               "find where it has dropped by half the chi-square(1) 95% quantile.")
+def _lr_upper(answer):
+    from scipy import stats
+
+    if isinstance(answer, str):
+        return f"expected a number, got the text {answer!r}."
+    value = _number(answer)
+    if value is None:
+        return "expected a single finite number."
+    if value == 0:
+        return "0 is the Wald limit, which has zero width here; the likelihood-ratio limit is not."
+    if math.isclose(value, 0.3, rel_tol=1e-6):
+        return "3 / n is the 'rule of three', a different (approximate exact) interval."
+    exact_upper = float(stats.beta.ppf(0.975, 1, 10))
+    if math.isclose(value, exact_upper, rel_tol=1e-4):
+        return "that is the Clopper-Pearson upper limit, not the likelihood-ratio one."
+    drop = float(stats.chi2.ppf(0.95, 1)) / 2
+    if math.isclose(value, 1 - math.exp(-drop / 10 * 2), rel_tol=1e-4):
+        return "the drop is half the chi-square quantile, not the whole quantile."
+    return approx(value, 1 - math.exp(-drop / 10), rtol=1e-4)
+
+
+@register("ex-small_samples-coverage",
+          hint="for each k = 0..20 compute the Wald interval; add the binomial probabilities "
+               "P(K = k) of the k whose interval contains 0.05.")
+def _coverage(answer):
+    from ..intervals import exact_coverage
+
+    if isinstance(answer, str):
+        return f"expected a number, got the text {answer!r}."
+    value = _number(answer)
+    if value is None:
+        return "expected a single finite number."
+    if not 0 <= value <= 1:
+        return "a coverage is a probability, between 0 and 1."
+    if math.isclose(value, 0.95, rel_tol=1e-9):
+        return "0.95 is the nominal level; the exact coverage differs from it."
+    return approx(value, exact_coverage(20, 0.05, "wald"), rtol=1e-6)
+
+
+@register("ex-small_samples-separation",
+          hint="look for a threshold on x with all the 0s on one side and all the 1s on the "
+               "other; a tie at the threshold (quasi-complete separation) counts too.")
+def _separation(answer):
+    if not isinstance(answer, str):
+        return ("expected one of the letters 'A', 'B' or 'C' as a string; got "
+                f"{type(answer).__name__}.")
+    letter = answer.strip().upper()
+    if letter not in {"A", "B", "C"}:
+        return f"expected 'A', 'B' or 'C'; got {answer!r}."
+    if letter == "A":
+        return "in A the 0s and 1s are completely separated at x = 3.5, so the MLE is at infinity."
+    if letter == "B":
+        return ("B is quasi-completely separated (x <= 3 gives 0 except the tie at 3); the "
+                "likelihood still increases for ever.")
+    return None
+
+
+@register("ex-small_samples-day",
+          hint="only the observations equal to mu_2 have a density that grows like 1 / sigma_2; "
+               "how many are there, and what does each contribute per tenfold shrink?")
+def _day(answer):
+    if isinstance(answer, str):
+        return f"expected a number, got the text {answer!r}."
+    value = _number(answer)
+    if value is None:
+        return "expected a single finite number."
+    if math.isclose(value, math.log(10), rel_tol=1e-3):
+        return "that is the increase for one observation at mu_2; 3.6 occurs more than once."
+    if math.isclose(value, 40.0, rel_tol=1e-3) or math.isclose(value, 10.0, rel_tol=1e-3):
+        return "the log-likelihood grows additively by a logarithm, not by a factor."
+    return approx(value, 4 * math.log(10), rtol=1e-3)

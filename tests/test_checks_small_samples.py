@@ -1,0 +1,110 @@
+"""Self-checks of the chapter "Small samples and boundaries": right passes, wrong fails."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mlecourse.checks import evaluate, registered_labels
+from mlecourse.datasets import load_faithful
+from mlecourse.mixture import mixture_loglik
+
+LABELS = [
+    "ex-small_samples-map",
+    "ex-small_samples-lr-upper",
+    "ex-small_samples-coverage",
+    "ex-small_samples-separation",
+    "ex-small_samples-day",
+]
+
+
+def _solution_coverage():
+    # the chapter's solution: sum binomial probabilities of the k whose Wald interval covers
+    z = stats.norm.ppf(0.975)
+    total = 0.0
+    for k in range(21):
+        p_hat = k / 20
+        half = z * math.sqrt(p_hat * (1 - p_hat) / 20)
+        if p_hat - half <= 0.05 <= p_hat + half:
+            total += stats.binom.pmf(k, 20, 0.05)
+    return total
+
+
+def _solution_day():
+    x = load_faithful()["eruptions"].to_numpy()
+    n = x.size
+
+    def ll(s2):
+        return mixture_loglik(x, [1 - 1 / n, 1 / n], [x.mean(), 3.6], [x.std(), s2])
+
+    return ll(1e-9) - ll(1e-8)
+
+
+SOLUTIONS = {
+    "ex-small_samples-map": (2 + 3 - 1) / (8 + 3 + 3 - 2),
+    "ex-small_samples-lr-upper": 1 - math.exp(-stats.chi2.ppf(0.95, 1) / 20),
+    "ex-small_samples-coverage": _solution_coverage(),
+    "ex-small_samples-separation": "C",
+    "ex-small_samples-day": _solution_day(),
+}
+
+WRONG = {
+    "ex-small_samples-map": [0.25, 5 / 14, 0.5],
+    "ex-small_samples-lr-upper": [0.0, 0.3, stats.beta.ppf(0.975, 1, 10),
+                                  1 - math.exp(-stats.chi2.ppf(0.95, 1) / 10)],
+    "ex-small_samples-coverage": [0.95, 1.2, 0.6],
+    "ex-small_samples-separation": ["A", "B", "D", 3],
+    "ex-small_samples-day": [math.log(10), 10.0, 2 * math.log(10)],
+}
+
+
+def test_every_label_is_registered():
+    assert set(LABELS) <= set(registered_labels())
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_solution_passes(label):
+    result = evaluate(label, SOLUTIONS[label])
+    assert result.status == "pass", result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_wrong_answers_fail(label):
+    for wrong in WRONG[label]:
+        result = evaluate(label, wrong)
+        assert result.status == "fail", (wrong, result.message)
+        assert "Hint:" in result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_unanswered(label):
+    assert evaluate(label, ...).status == "unanswered"
+
+
+@pytest.mark.parametrize("label", LABELS)
+@pytest.mark.parametrize("bad", ["a string", None, [1.0, 2.0], {"p": 0.3}, np.nan])
+def test_wrong_type_fails_without_raising(label, bad):
+    if label == "ex-small_samples-separation" and bad == "a string":
+        bad = "not a letter"
+    result = evaluate(label, bad)
+    assert result.status == "fail", result.message
+
+
+def test_specific_feedback():
+    assert "posterior mean" in evaluate("ex-small_samples-map", 5 / 14).message
+    assert "MLE" in evaluate("ex-small_samples-map", 0.25).message
+    assert "Wald" in evaluate("ex-small_samples-lr-upper", 0.0).message
+    assert "Clopper-Pearson" in evaluate("ex-small_samples-lr-upper",
+                                         stats.beta.ppf(0.975, 1, 10)).message
+    assert "nominal" in evaluate("ex-small_samples-coverage", 0.95).message
+    assert "quasi-completely" in evaluate("ex-small_samples-separation", "B").message
+    assert "more than once" in evaluate("ex-small_samples-day", math.log(10)).message
+    # a lower-case letter with spaces is accepted
+    assert evaluate("ex-small_samples-separation", " c ").status == "pass"
+
+
+def test_solution_values_are_what_the_chapter_says():
+    # the Wald coverage at n = 20, p = 0.05 misses the zero-success samples (0.95**20)
+    assert SOLUTIONS["ex-small_samples-coverage"] < 1 - 0.95**20
+    assert SOLUTIONS["ex-small_samples-day"] == pytest.approx(4 * math.log(10), rel=1e-5)
