@@ -14,6 +14,8 @@ would a 95% interval contain the true value?
 * :func:`exact_coverage` -- the same coverage computed exactly, by summing
   binomial probabilities over the ``n + 1`` possible outcomes (no simulation
   noise), as in Brown, Cai and DasGupta (2001).
+* :func:`customers` -- the simulated online shop of the chapter *Models you
+  already use are MLE*: features and outcomes with known true coefficients.
 
 Everything here is numerical: the figures are drawn by
 :mod:`mlecourse.plots`.
@@ -26,7 +28,8 @@ import numpy as np
 from ._validate import as_float_array, check_choice, check_int, check_real, check_rng
 from .families import get_family
 
-__all__ = ["bernoulli_conf_int", "coverage", "exact_coverage", "sampling_distribution"]
+__all__ = ["bernoulli_conf_int", "coverage", "customers", "exact_coverage",
+           "sampling_distribution"]
 
 
 # ---------------------------------------------------------------------------
@@ -393,3 +396,62 @@ def coverage(n: int, p, method: str = "wald", *, reps: int = 10_000, level: floa
     covered = (low[k] <= pf) & (pf <= high[k])
     out = covered.mean(axis=1).reshape(ps.shape)
     return float(out) if out.ndim == 0 else out
+
+
+# ---------------------------------------------------------------------------
+# the simulated customers of the regression chapter
+
+CUSTOMER_COEF = {
+    "spend": {"intercept": 20.0, "minutes": 3.0, "purchases": 8.0, "sigma": 12.0},
+    "buy": {"intercept": -3.0, "minutes": 0.25, "purchases": 0.6},
+}
+"""True coefficients of :func:`customers`: the linear model for ``spend`` (with
+its noise standard deviation ``sigma``) and the logistic model for ``buy``."""
+
+
+def customers(n: int = 400, *, rng=None) -> dict:
+    """Simulate ``n`` visitors of an online shop, with known true coefficients.
+
+    Each visitor spends ``minutes`` on the site (gamma, shape 2, mean 8) and
+    has made ``purchases`` before (Poisson, mean 1.5). Two outcomes follow the
+    models of :data:`CUSTOMER_COEF`:
+
+    * ``spend``, the amount spent (a continuous outcome):
+      ``20 + 3 minutes + 8 purchases + noise``, noise normal with standard
+      deviation 12 (a linear model; negative values are allowed, as returns);
+    * ``buy``, whether the visitor buys (0 or 1), with probability
+      ``1 / (1 + exp(-(-3 + 0.25 minutes + 0.6 purchases)))`` (a logistic model).
+
+    Parameters
+    ----------
+    n : int, default 400
+        Number of visitors, at least 1.
+    rng : None, int or numpy.random.Generator, optional
+        Source of randomness (chapters pass a seed).
+
+    Returns
+    -------
+    dict of str to ndarray, each of shape (n,)
+        ``minutes``, ``purchases``, ``spend`` and ``buy`` (floats).
+        ``pandas.DataFrame(customers(...))`` makes a table of it.
+
+    Examples
+    --------
+    >>> from mlecourse.simulate import customers
+    >>> d = customers(5, rng=1)
+    >>> sorted(d)
+    ['buy', 'minutes', 'purchases', 'spend']
+    >>> d["buy"].shape
+    (5,)
+    """
+    n = check_int(n, "n", low=1)
+    rng = check_rng(rng)
+    minutes = rng.gamma(2.0, 4.0, n)
+    purchases = rng.poisson(1.5, n).astype(float)
+    c = CUSTOMER_COEF["spend"]
+    spend = (c["intercept"] + c["minutes"] * minutes + c["purchases"] * purchases
+             + rng.normal(0.0, c["sigma"], n))
+    b = CUSTOMER_COEF["buy"]
+    eta = b["intercept"] + b["minutes"] * minutes + b["purchases"] * purchases
+    buy = (rng.random(n) < 1.0 / (1.0 + np.exp(-eta))).astype(float)
+    return {"minutes": minutes, "purchases": purchases, "spend": spend, "buy": buy}

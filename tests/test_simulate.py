@@ -251,3 +251,27 @@ def test_lr_is_another_name_for_profile_and_agrees_with_mlecourse_intervals():
             [intervals.exact_coverage(17, float(p), theirs) for p in ps], abs=1e-12)
     assert bernoulli_conf_int(4, 17, method="lr") == pytest.approx(
         intervals.binomial_interval(4, 17, "lr"), rel=1e-9)
+
+
+def test_customers_recover_their_true_coefficients_in_a_large_sample():
+    from mlecourse.regression import linear_regression, logistic_regression
+    from mlecourse.simulate import CUSTOMER_COEF, customers
+
+    d = customers(20_000, rng=31)
+    assert set(d) == {"minutes", "purchases", "spend", "buy"}
+    assert d["minutes"].mean() == pytest.approx(8.0, rel=0.03)
+    assert d["purchases"].mean() == pytest.approx(1.5, rel=0.03)
+    X = np.column_stack([d["minutes"], d["purchases"]])
+    lin = linear_regression(X, d["spend"])
+    c = CUSTOMER_COEF["spend"]
+    want = np.array([c["intercept"], c["minutes"], c["purchases"]])
+    assert np.all(np.abs(lin.coef - want) < 4 * lin.se)
+    assert math.sqrt(lin.sigma2) == pytest.approx(c["sigma"], rel=0.03)
+    log = logistic_regression(X, d["buy"])
+    b = CUSTOMER_COEF["buy"]
+    want = np.array([b["intercept"], b["minutes"], b["purchases"]])
+    assert np.all(np.abs(log.coef - want) < 4 * log.se)
+    # seeded
+    assert np.array_equal(customers(10, rng=2)["spend"], customers(10, rng=2)["spend"])
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        customers(0)
