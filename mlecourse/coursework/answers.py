@@ -68,28 +68,36 @@ class Unreadable:
 # It is a convenience for honest notebooks: whatever it writes is validated
 # again by decode_file in the grader, so a tampered copy gains nothing.
 _CAPTURE_BODY = r'''
+# Exact types taken from literals, so that a notebook that replaced builtins.float
+# and the like does not confuse the capture of its own honest values.
+_type = (0).__class__.__class__
+_bool, _int, _float, _str = True.__class__, (0).__class__, (0.5).__class__, "".__class__
+_list, _tuple, _dict = [].__class__, ().__class__, {}.__class__
+
+
 def _encode(x, depth):
     if depth > MAX_DEPTH:
         return {"t": "unsupported", "type": "nesting deeper than %d" % MAX_DEPTH}
-    t = type(x)
+    t = _type(x)
     if x is None:
         return {"t": "none"}
     if x is Ellipsis:
         return {"t": "ellipsis"}
-    if t is bool:
+    if t is _bool:
         return {"t": "bool", "v": x}
-    if t is int:
+    if t is _int:
         return {"t": "int", "v": x}
-    if t is float:
+    if t is _float:
         return {"t": "float", "v": x}
-    if t is str:
+    if t is _str:
         return {"t": "str", "v": x[:MAX_STR]}
-    if t is list or t is tuple:
-        if len(x) > MAX_ITEMS:
+    if t is _list or t is _tuple:
+        if x.__len__() > MAX_ITEMS:
             return {"t": "unsupported", "type": "a sequence of more than %d items" % MAX_ITEMS}
-        return {"t": t.__name__, "items": [_encode(v, depth + 1) for v in x]}
-    if t is dict:
-        if len(x) > MAX_ITEMS:
+        return {"t": "list" if t is _list else "tuple",
+                "items": [_encode(v, depth + 1) for v in x]}
+    if t is _dict:
+        if x.__len__() > MAX_ITEMS:
             return {"t": "unsupported", "type": "a dict of more than %d items" % MAX_ITEMS}
         return {"t": "dict", "items": [[_encode(k, depth + 1), _encode(v, depth + 1)]
                                        for k, v in x.items()]}
@@ -97,14 +105,17 @@ def _encode(x, depth):
     if np is not None:
         if t is np.ndarray and x.dtype.kind in "biuf" and x.size <= MAX_ITEMS:
             kind = {"b": "b", "i": "i", "u": "i", "f": "f"}[x.dtype.kind]
-            return {"t": "array", "dtype": kind, "shape": list(x.shape),
+            return {"t": "array", "dtype": kind, "shape": [int(n) for n in x.shape],
                     "data": x.ravel().tolist()}
         scalars = (np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
                    np.uint64, np.uint32, np.uint16, np.uint8, np.bool_)
         if t in scalars:
             return _encode(x.item(), depth)
-    name = getattr(t, "__module__", "?") + "." + getattr(t, "__qualname__", "?")
-    return {"t": "unsupported", "type": str(name)[:200]}
+    try:
+        name = _str(t.__module__) + "." + _str(t.__qualname__)
+    except Exception:
+        name = "an unknown type"
+    return {"t": "unsupported", "type": name[:200]}
 
 
 def _capture():
@@ -183,6 +194,11 @@ def _decode(obj, depth: int, budget: list[int]):
         if set(obj) != {"t", *keys}:
             raise ValueError(f"a {t!r} entry has the keys {sorted(obj)}")
 
+    if t == "unsupported":
+        kind = obj.get("type")
+        raise ValueError("it contains a value of type "
+                         + (kind[:200] if type(kind) is str else "unknown")
+                         + ", which the grader does not read")
     if t == "none":
         need(())
         return None
@@ -299,7 +315,8 @@ def decode_text(text: str, names) -> dict:
         try:
             value = _decode(entry, 0, budget)
         except (ValueError, RecursionError) as exc:
-            out[name] = Unreadable(name, f"its value could not be read ({exc})")
+            out[name] = Unreadable(name, str(exc) if str(exc).startswith("it contains")
+                                   else f"its value could not be read ({exc})")
             continue
         out[name] = Unanswered(name) if _contains_ellipsis(value) else value
     return out

@@ -314,6 +314,9 @@ def _feedback_text(student: str, grades: list[SubmissionGrade]) -> str:
                              "it stopped got no credit.",
                   "kernel died": "The notebook's kernel stopped (sys.exit/os._exit, a crash or "
                                  "running out of memory); exercises after that got no credit.",
+                  "kernel failed": "The notebook's kernel stopped answering in the expected way "
+                                   "(for example after json or the kernel itself was patched); "
+                                   "exercises after that got no credit.",
                   "unreadable": "The file could not be read as a notebook."}[g.status]
         lines += [status, ""]
         for note in g.notes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import secrets
 import shutil
@@ -39,7 +40,8 @@ class RunResult:
     Attributes
     ----------
     status : str
-        ``"completed"``, ``"timeout"`` or ``"kernel died"``.
+        ``"completed"``, ``"timeout"``, ``"kernel died"`` or ``"kernel failed"`` (the
+        kernel sent messages that could not be read).
     seconds : float
         Wall-clock time from kernel start to the end.
     executed : int
@@ -159,7 +161,7 @@ async def run_notebook(nb, *, timeout: float = 120, memory_mb: int = 2048,
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     token = secrets.token_hex(16)
     root = Path(tempfile.mkdtemp(prefix="mlecourse-kernel-"))
@@ -195,17 +197,20 @@ async def run_notebook(nb, *, timeout: float = 120, memory_mb: int = 2048,
                     if left <= 0:
                         status = "timeout"
                         break
-                    client.timeout = max(1, int(left) + 1)
+                    client.timeout = max(1, math.ceil(left))  # nbclient's own cell limit
                     try:
+                        # a backstop in case the kernel stops answering altogether
                         await asyncio.wait_for(
                             client.async_execute_cell(cell, index,
                                                       execution_count=executed + 1),
-                            left)
-                    except (asyncio.TimeoutError, TimeoutError):
+                            left + 10)
+                    except (asyncio.TimeoutError, TimeoutError, CellTimeoutError):
                         status = "timeout"
                         break
                     except DeadKernelError:
-                        status = "kernel died"
+                        # nbclient reports a cancelled wait as a dead kernel
+                        over = time.monotonic() - begin >= timeout
+                        status = "timeout" if over else "kernel died"
                         break
                     executed += 1
                     if not await km.is_alive():
@@ -213,11 +218,10 @@ async def run_notebook(nb, *, timeout: float = 120, memory_mb: int = 2048,
                         break
         except DeadKernelError:
             status = "kernel died"
-        except Exception as exc:  # nbclient's own timeout class and similar
-            if type(exc).__name__ == "CellTimeoutError":
-                status = "timeout"
-            else:
-                raise
+        except Exception:  # whatever the kernel sends, the grader goes on
+            # a kernel whose messages cannot be read (a notebook that patched json or the
+            # kernel's session breaks the protocol): stop here.
+            status = "kernel failed"
         finally:
             pgid = getattr(km.provisioner, "pgid", None) if km.provisioner else None
             try:
