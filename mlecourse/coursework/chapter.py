@@ -106,8 +106,8 @@ def read_chapter(path):
 
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    fmt = jupytext.formats.guess_format(text, ".md")[0]
-    if fmt != "myst":
+    header = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    if header is None or not re.search(r"^\s*format_name:\s*myst\s*$", header.group(1), re.M):
         raise ChapterFormatError(
             f"{path}: not a MyST notebook; the header needs 'format_name: myst' under "
             "jupytext.text_representation and a kernelspec (see the chapter rules)."

@@ -308,10 +308,14 @@ def expect_equal(value, expected, *, name: str = "the answer") -> None:
     An int answer is accepted for a float expected value and vice versa only
     when they are numerically equal and the value is integral.
     """
-    if isinstance(expected, bool) or isinstance(value, bool):
-        if type(value) is not bool or value != expected:
-            fail(f"{name} should be True or False, and {_show(value)} is not right.")
+    if isinstance(expected, bool):
+        if type(value) is not bool:
+            fail(f"{name} should be True or False; got {type(value).__name__}.")
+        if value != expected:
+            fail(f"{name} = {_show(value)} is not right.")
         return
+    if isinstance(value, bool):
+        fail(f"{name} should not be True or False; got {_show(value)}.")
     if isinstance(expected, int):
         x = number(value, name)
         if x != expected:
