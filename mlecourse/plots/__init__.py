@@ -9,3 +9,4 @@ numerical work lives here: the numbers come from the rest of the package.
 from .diagnostics import *  # noqa: F401,F403
 from .likelihood import *  # noqa: F401,F403
 from .sampling import *  # noqa: F401,F403
+from .mixtures import *  # noqa: F401,F403
