@@ -89,7 +89,7 @@ class LikelihoodExplorer:
         self.rng = check_rng(rng)
         self.family = family
         self.true_value = spec["true"] if true_value is None else true_value
-        self.fig = Figure(figsize=(6.5, 3.0), dpi=72)
+        self.fig = Figure(figsize=(6.5, 3.3), dpi=72)
         ax_data, ax_lik = self.fig.subplots(1, 2)
         self.panel = ExplorerFigure(self.fig, ax_data, ax_lik)
         self._busy = False
@@ -150,7 +150,6 @@ class LikelihoodExplorer:
         grid = np.linspace(spec["low"], spec["high"], 241)
         self.panel.draw(self.family, self.data, spec["param"], self.theta_slider.value,
                         grid=grid, true_value=self.true_value, **spec["fixed"])
-        self.fig.tight_layout()
         self._render()
 
     def _render(self) -> None:

@@ -309,3 +309,16 @@ def test_animations_have_one_frame_per_value_and_step():
     assert f"frames[{path.n_iter}]" in html2 and f"frames[{path.n_iter + 1}]" not in html2
     with pytest.raises(ValueError, match="p must lie in"):
         animate_likelihood("bernoulli", CLICKS, "p", [0.5, 1.2])
+
+
+def test_animation_html_has_alt_text_and_a_labelled_slider():
+    from mlecourse.plots import animation_html
+
+    anim = animate_likelihood("bernoulli", CLICKS[:20], "p", [0.4, 0.6])
+    html = animation_html(anim, 'The marker climbs to the peak at "0.55".')
+    assert '<img alt="The marker climbs to the peak at &quot;0.55&quot;." id=' in html
+    assert 'aria-label="Animation frame"' in html
+    with pytest.raises(ValueError, match="alt must be a non-empty description"):
+        animation_html(anim, " ")
+    with pytest.raises(TypeError, match="anim must be a matplotlib Animation"):
+        animation_html("<html>", "alt")

@@ -29,6 +29,7 @@ __all__ = [
     "param_symbol",
     "find_artist",
     "ExplorerFigure",
+    "animation_html",
 ]
 
 _SYMBOLS = {"p": "p", "mu": r"\mu", "sigma": r"\sigma", "lam": r"\lambda", "rate": r"\lambda",
@@ -604,7 +605,20 @@ class ExplorerFigure:
         model = find_artist(self.ax_data, "model")
         self._model_x = np.asarray(model.get_xdata(), dtype=float)
         self._ymax = self.ax_data.get_ylim()[1]
+        # one legend for both panels, below them, so it never hides the curves
+        handles, labels = [], []
+        for ax in (self.ax_data, self.ax_lik):
+            h, lab = ax.get_legend_handles_labels()
+            handles += h
+            labels += lab
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        for old in list(self.fig.legends):
+            old.remove()
+        self.fig.legend(handles, labels, loc="lower center", ncol=len(labels),
+                        frameon=False, fontsize="small", handlelength=1.5, columnspacing=1.0)
         self.update(value)
+        self.fig.tight_layout(rect=(0, 0.09, 1, 1))
 
     def update(self, value: float) -> None:
         """Move the parameter to ``value``: redraw the model and the marker, retitle."""
@@ -626,7 +640,7 @@ class ExplorerFigure:
 
 
 def animate_likelihood(family, data, param: str, values, *, grid=None, true_value=None,
-                       figsize=(6, 3.0), dpi: int = 72, **fixed):
+                       figsize=(6, 3.2), dpi: int = 72, **fixed):
     """An animation of the likelihood explorer: the parameter sweeps over ``values``.
 
     Each frame has two panels: the data with the model at the current value
@@ -650,7 +664,7 @@ def animate_likelihood(family, data, param: str, values, *, grid=None, true_valu
         by default it covers ``values`` too.
     true_value : float, optional
         A true value to mark.
-    figsize : tuple of float, default (6, 3.0)
+    figsize : tuple of float, default (6, 3.2)
         Figure size in inches.
     dpi : int, default 72
         Resolution of the frames.
@@ -683,7 +697,6 @@ def animate_likelihood(family, data, param: str, values, *, grid=None, true_valu
     panel.draw(fam, data, param, float(vals[0]), grid=grid, true_value=true_value, **fixed)
     for v in vals:  # fix the y-range over all frames so the axes do not jump
         panel.update(v)
-    fig.tight_layout()
 
     def frame(i):
         panel.update(vals[i])
@@ -740,3 +753,36 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
     anim = FuncAnimation(fig, frame, frames=path.n_iter + 1, interval=800, blit=False)
     plt.close(fig)
     return anim
+
+
+def animation_html(anim, alt: str) -> str:
+    """The animation as self-contained HTML (JavaScript player), with alt text.
+
+    :meth:`matplotlib.animation.Animation.to_jshtml` with two additions for
+    screen readers: ``alt`` on the frame image and a label on the frame
+    slider. Display it with ``IPython.display.HTML(animation_html(anim, alt))``.
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+        For example from :func:`animate_likelihood` or :func:`animate_newton`.
+    alt : str
+        What the animation shows, in words (the finding, not "an animation").
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
+    from html import escape
+
+    from matplotlib.animation import Animation
+
+    if not isinstance(anim, Animation):
+        raise TypeError(f"anim must be a matplotlib Animation; got {type(anim).__name__}.")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a non-empty description of what the animation shows.")
+    html = anim.to_jshtml()
+    html = html.replace("<img id=", f'<img alt="{escape(alt.strip())}" id=', 1)
+    html = html.replace('type="range"', 'type="range" aria-label="Animation frame"', 1)
+    return html
