@@ -1,0 +1,134 @@
+"""The course's own chapters as coursework.
+
+For every chapter in ``_toc.yml`` and every chapter with a hidden-test file in
+``tests/instructor``: each exercise has a self-check, a solution and hidden
+tests that read variables the exercise cell binds; the student notebook and the
+solution-free source hold no solution text and no reference into a removed
+solution; and (slow) the hidden tests give full marks to the chapter's own
+solutions and nothing to the untouched student notebook, which runs top to
+bottom without an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+from pathlib import Path
+
+import jupytext
+import pytest
+
+from mlecourse.checks import registered_labels
+from mlecourse.coursework.assign import course_chapters, solution_free_source, student_notebook
+from mlecourse.coursework.chapter import (
+    dangling_references,
+    exercises,
+    read_chapter,
+    strip_solutions,
+)
+from mlecourse.coursework.grade import grade
+from mlecourse.coursework.hidden import load_tests
+
+ROOT = Path(__file__).parent.parent
+INSTRUCTOR = ROOT / "tests" / "instructor"
+HIDDEN = load_tests(INSTRUCTOR)
+IN_TOC = course_chapters(ROOT)
+CHAPTERS = sorted(set(IN_TOC) | set(HIDDEN))
+
+
+def _bound_names(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name):
+                    names.add(sub.id)
+    return names
+
+
+def test_every_hidden_test_file_names_an_existing_chapter():
+    missing = [slug for slug in HIDDEN if not (ROOT / "book" / f"{slug}.md").is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_every_exercise_has_a_self_check_a_solution_and_hidden_tests(slug):
+    found = exercises(read_chapter(ROOT / "book" / f"{slug}.md"))
+    assert found, f"{slug} has no exercises"
+    assert slug in HIDDEN, f"no hidden tests: add tests/instructor/{slug}.py"
+    tests = HIDDEN[slug]
+    known = set(registered_labels())
+    problems = []
+    for ex in found:
+        if ex.label not in known:
+            problems.append(f"{ex.label}: no self-check registered in mlecourse/checks")
+        if ex.label not in ex.checked_labels:
+            problems.append(f"{ex.label}: no exercise cell calls mlecourse.check on it")
+        if not any(ex.label in src for src in ex.solution_cells):
+            problems.append(f"{ex.label}: no solution cell that calls its check")
+        if ex.label not in tests.labels:
+            problems.append(f"{ex.label}: no hidden test in tests/instructor/{slug}.py")
+            continue
+        bound = set().union(*(_bound_names(src) for src in ex.exercise_cells))
+        for name in tests.variables(ex.label):
+            if name not in bound:
+                problems.append(f"{ex.label}: the hidden tests read {name!r}, which the "
+                                "exercise cell does not bind")
+    extra = set(tests.labels) - {ex.label for ex in found}
+    problems += [f"{label}: hidden tests for an exercise the chapter lacks" for label in extra]
+    assert problems == []
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_student_notebook_and_solution_free_source_hold_no_solution_text(slug):
+    path = ROOT / "book" / f"{slug}.md"
+    nb = read_chapter(path)
+    stripped = strip_solutions(nb)
+    kept = "\n".join(c.source for c in stripped.notebook.cells)
+    lines = {line.strip() for src in stripped.removed_code for line in src.split("\n")}
+    lines |= {line.strip() for line in stripped.removed_text}
+    fragments = sorted(line for line in lines
+                       if len(line) >= 8 and not line.startswith("#") and line not in kept)
+    assert fragments, "no solution text found to look for"
+    notebook = json.dumps(student_notebook(path))
+    source, problems = solution_free_source(path)
+    assert [f for f in fragments if json.dumps(f)[1:-1] in notebook] == []
+    assert [f for f in fragments if f in source] == []
+    assert problems == [] and dangling_references(nb, stripped) == []
+
+
+@pytest.fixture(scope="module")
+def graded_chapters(tmp_path_factory):
+    """One grading run: each chapter's own solutions and its untouched student notebook."""
+    root = tmp_path_factory.mktemp("chapters")
+    subs = root / "submissions"
+    (subs / "solutions").mkdir(parents=True)
+    (subs / "student").mkdir()
+    for slug in HIDDEN:
+        path = ROOT / "book" / f"{slug}.md"
+        jupytext.write(jupytext.read(path), subs / "solutions" / f"{slug}.ipynb")
+        jupytext.write(student_notebook(path), subs / "student" / f"{slug}.ipynb")
+    out = root / "grades"
+    grades = grade(subs, INSTRUCTOR, out, timeout=300, jobs=2, log=lambda line: None)
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    return {(g.student, g.chapter): g for g in grades}, rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", sorted(HIDDEN))
+def test_hidden_tests_pass_the_solutions_and_the_student_notebook_runs(slug, graded_chapters):
+    grades, rows = graded_chapters
+    solutions, student = grades[("solutions", slug)], grades[("student", slug)]
+    assert solutions.status == "completed" and student.status == "completed"
+    assert solutions.notes == [] and student.notes == []        # no cell raised
+    wrong = [(e.label, e.feedback) for e in solutions.exercises if e.points != e.max_points]
+    assert wrong == []
+    assert solutions.points == solutions.max_points > 0
+    assert student.points == 0
+    assert len([r for r in rows if r["chapter"] == slug]) == 2 * len(HIDDEN[slug].labels)
