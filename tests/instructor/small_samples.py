@@ -1,0 +1,53 @@
+"""Hidden tests for book/small_samples.md (Small samples and boundaries)."""
+
+import numpy as np
+from scipy import optimize, stats
+
+from mlecourse.coursework.hidden import expect_choice, expect_close, hidden_test
+from mlecourse.datasets import load_faithful
+
+CHAPTER = "small_samples"
+
+# MAP under a Beta(3, 3) prior after 2 successes in 8: the mode of Beta(5, 9)
+P_MAP = optimize.minimize_scalar(lambda p: -stats.beta.logpdf(p, 2 + 3, 6 + 3),
+                                 bounds=(1e-9, 1 - 1e-9), method="bounded",
+                                 options={"xatol": 1e-12}).x
+# 0 of 10: upper end of the 95% likelihood-ratio interval, by root finding
+_q = stats.chi2.ppf(0.95, 1)
+P_UPPER = optimize.brentq(lambda p: -2 * stats.binom.logpmf(0, 10, p) - _q, 1e-12, 1 - 1e-12,
+                          xtol=1e-15)
+# exact coverage of the Wald interval at n = 20, p = 0.05
+_ks = np.arange(21)
+_ph = _ks / 20
+_half = stats.norm.ppf(0.975) * np.sqrt(_ph * (1 - _ph) / 20)
+COVERAGE = float(stats.binom.pmf(_ks, 20, 0.05)[(_ph - _half <= 0.05) & (0.05 <= _ph + _half)]
+                 .sum())
+# Day's degenerate mixture: each tenfold shrink of the spike at 3.6 multiplies the density
+# of each of the m tied observations at 3.6 by 10
+_eruptions = load_faithful()["eruptions"].to_numpy()
+INCREASE = int(np.sum(_eruptions == 3.6)) * np.log(10)
+
+
+@hidden_test("ex-small_samples-map", points=1, variables=["p_map"])
+def p_map(p_map):
+    expect_close(p_map, P_MAP, rtol=1e-6, name="p_map")
+
+
+@hidden_test("ex-small_samples-lr-upper", points=1, variables=["p_upper"])
+def lr_upper(p_upper):
+    expect_close(p_upper, P_UPPER, rtol=1e-6, name="p_upper")
+
+
+@hidden_test("ex-small_samples-coverage", points=1, variables=["coverage_wald"])
+def coverage(coverage_wald):
+    expect_close(coverage_wald, COVERAGE, rtol=1e-6, name="coverage_wald")
+
+
+@hidden_test("ex-small_samples-separation", points=1, variables=["answer"])
+def separation(answer):
+    expect_choice(answer, "C", ["A", "B", "C"], name="answer")
+
+
+@hidden_test("ex-small_samples-day", points=1, variables=["increase"])
+def day(increase):
+    expect_close(increase, INCREASE, rtol=1e-6, name="increase")
