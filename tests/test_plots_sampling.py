@@ -138,9 +138,16 @@ def test_intervals_on_loglik_bernoulli():
     assert list(lr.get_xdata()) == pytest.approx(bernoulli_conf_int(2, 15, method="profile"))
     # the Wald interval runs below 0 here and the plot shows it
     assert wald.get_xdata()[0] < 0 and ax.get_xlim()[0] < wald.get_xdata()[0]
-    cut = [ln for ln in lines if list(ln.get_ydata()) == [-stats.chi2.ppf(0.95, 1) / 2] * 2]
+    c = stats.chi2.ppf(0.95, 1) / 2
+    cut = [ln for ln in lines if list(ln.get_ydata()) == [-c] * 2]
     assert len(cut) == 1
+    # the bars sit just below the cut-off line, inside the axes
+    for bar in (wald, lr):
+        assert ax.get_ylim()[0] < bar.get_ydata()[0] < -c
     assert ax.get_xlabel() == "p"
+    assert ax.get_legend() is not None
+    ax2 = plot_intervals_on_loglik(res, "p", legend=False)
+    assert ax2.get_legend() is None
 
 
 def test_intervals_on_loglik_bad_input():

@@ -106,7 +106,7 @@ def plot_sampling_distribution(estimates, *, true_value=None, normal_approx=None
         ax.axvline(tv, color="C3", ls="--", lw=1.5, label=f"true value {tv:g}")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("density")
-    ax.legend(frameon=False, fontsize="small")
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
     return ax
 
 
@@ -214,12 +214,13 @@ def plot_repeated_intervals(lows, highs, *, true_value, estimates=None, ax=None,
     ax.set_xlabel(xlabel)
     ax.set_ylabel("experiment")
     ax.set_ylim(-1, lo.size)
-    ax.legend(frameon=False, fontsize="small", loc="upper right")
+    ax.legend(frameon=False, fontsize="small", loc="lower center", bbox_to_anchor=(0.5, 1.0),
+              ncol=2)
     return ax
 
 
 def plot_intervals_on_loglik(fit_result, param, *, level=0.95, methods=("wald", "profile"),
-                             ax=None, num=300, span=None):
+                             ax=None, num=300, span=None, legend=True):
     """The log-likelihood of one parameter with its Wald and likelihood-ratio intervals.
 
     Draws the (profile) log-likelihood relative to its maximum,
@@ -247,6 +248,9 @@ def plot_intervals_on_loglik(fit_result, param, *, level=0.95, methods=("wald", 
     span : tuple of float, optional
         The x range; by default both intervals with a margin, cut to the
         parameter's domain for the curve.
+    legend : bool, default True
+        Draw a legend below the axes (leave room for it, e.g. with
+        ``fig.tight_layout()``).
 
     Returns
     -------
@@ -299,13 +303,16 @@ def plot_intervals_on_loglik(fit_result, param, *, level=0.95, methods=("wald", 
     colors = {"wald": "C1", "profile": "C0"}
     names = {"wald": "Wald", "profile": "likelihood-ratio"}
     for i, (m, (a, b)) in enumerate(intervals.items()):
-        y = -cut * (1.35 + 0.3 * i)
+        y = -cut - 0.3 * (i + 1)  # just below the cut-off line whose crossings define them
         ax.plot([a, b], [y, y], color=colors[m], lw=4, solid_capstyle="butt",
                 label=f"{names[m]} interval [{a:.3f}, {b:.3f}]")
     ax.axvline(est, color="0.5", lw=0.8)
     ax.set_xlim(x0, x1)
-    ax.set_ylim(-cut * (1.35 + 0.3 * len(intervals)) - 0.3, 0.3)
+    ax.set_ylim(-cut - 0.3 * (len(intervals) + 1) - 0.1, 0.3)
     ax.set_xlabel(param)
     ax.set_ylabel(r"$\ell(\theta) - \ell(\hat\theta)$")
-    ax.legend(frameon=False, fontsize="small", loc="lower center")
+    if legend:
+        # below the axes, where it hides nothing
+        ax.legend(frameon=False, fontsize="x-small", loc="upper center",
+                  bbox_to_anchor=(0.5, -0.2), ncol=1)
     return ax
