@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
@@ -269,3 +269,30 @@ def source_has_math(path: Path | None) -> bool:
     text = _FENCE.sub(keep_math_fences, text)
     text = re.sub(r"`[^`\n]*`", lambda m: m.group(0) if "{math}" in m.group(0) else "", text)
     return _MATH_IN_TEXT.search(text) is not None
+
+
+# --------------------------------------------------------------------------
+# Alt text
+# --------------------------------------------------------------------------
+
+GENERIC_ALT = {
+    "alt", "chart", "fig", "figure", "graph", "icon", "image", "img", "jpeg", "jpg",
+    "logo", "output", "picture", "plot", "png", "svg", "untitled",
+}
+
+
+def alt_problem(alt: str | None, src: str) -> str | None:
+    """Why an image's alt text does not describe it, or None when it does."""
+    if alt is None or not alt.strip():
+        return "no alt text"
+    text = alt.strip()
+    name = PurePosixPath(src.split("?", 1)[0]).name
+    if text in {src, name, PurePosixPath(name).stem} or text.endswith(f"/{name}"):
+        return f"the alt text is the file name ({text!r})"
+    if re.fullmatch(r"[\w./\\-]+\.(png|jpe?g|gif|svg|webp)", text, re.I):
+        return f"the alt text is a file name ({text!r})"
+    if text.lower() in GENERIC_ALT:
+        return f"the alt text is a generic word ({text!r})"
+    if len(text.split()) < 2:
+        return f"the alt text is one word, too short to describe the image ({text!r})"
+    return None

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 import pytest
 from _browser import ALLOWED_CONSOLE, VIEWPORT
 from _sitefacts import (
+    alt_problem,
     book_root,
     has_code_cells,
     is_notebook,
@@ -22,29 +23,6 @@ from _sitefacts import (
 )
 
 pytestmark = pytest.mark.site
-
-GENERIC_ALT = {
-    "alt", "chart", "fig", "figure", "graph", "icon", "image", "img", "jpeg", "jpg",
-    "logo", "output", "picture", "plot", "png", "svg", "untitled",
-}
-
-
-def alt_problem(alt: str | None, src: str) -> str | None:
-    """Why an image's alt text does not describe it, or None when it does."""
-    if alt is None or not alt.strip():
-        return "no alt text"
-    text = alt.strip()
-    name = PurePosixPath(src.split("?", 1)[0]).name
-    if text in {src, name, PurePosixPath(name).stem} or text.endswith(f"/{name}"):
-        return f"the alt text is the file name ({text!r})"
-    if re.fullmatch(r"[\w./\\-]+\.(png|jpe?g|gif|svg|webp)", text, re.I):
-        return f"the alt text is a file name ({text!r})"
-    if text.lower() in GENERIC_ALT:
-        return f"the alt text is a generic word ({text!r})"
-    if len(text.split()) < 2:
-        return f"the alt text is one word, too short to describe the image ({text!r})"
-    return None
-
 
 def _fmt(problems: list[str]) -> str:
     return "\n  " + "\n  ".join(problems)
