@@ -1,0 +1,125 @@
+"""Self-checks for the exercises of the chapter "The EM algorithm"."""
+
+from __future__ import annotations
+
+import math
+
+from ._core import approx, register
+
+RAO = (125, 18, 20, 34)
+FISHER_BALMUKAND = (1997, 906, 904, 32)
+
+
+def _numbers(answer, k: int) -> tuple[float, ...] | str:
+    """``answer`` as a tuple of ``k`` finite floats, or a message saying what is wrong."""
+    if isinstance(answer, (str, bytes)):
+        return f"expected {k} numbers, got the text {answer!r}."
+    if k == 1:
+        answer = (answer,)
+    if not isinstance(answer, (tuple, list)) or len(answer) != k:
+        return f"expected a pair of numbers (a tuple of {k})." if k == 2 else \
+            "expected a single number."
+    values = []
+    for v in answer:
+        if isinstance(v, (str, bytes)):
+            return f"expected numbers, got the text {v!r}."
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return f"expected numbers, got {type(v).__name__}."
+        if not math.isfinite(f):
+            return "the answer contains NaN or infinity."
+        values.append(f)
+    return tuple(values)
+
+
+def _rates(counts) -> tuple[float, float]:
+    """MLE and fraction of missing information for the linkage model."""
+    y1, y2, y3, y4 = counts
+    n = sum(counts)
+    b = y1 - 2 * y2 - 2 * y3 - y4
+    theta = (b + math.sqrt(b * b + 8 * n * y4)) / (2 * n)   # n t^2 - b t - 2 y4 = 0
+    x = y1 * theta / (2 + theta)
+    i_obs = y1 / (2 + theta) ** 2 + (y2 + y3) / (1 - theta) ** 2 + y4 / theta ** 2
+    i_com = (x + y4) / theta ** 2 + (y2 + y3) / (1 - theta) ** 2
+    return theta, 1 - i_obs / i_com
+
+
+@register("ex-em_algorithm-first-step",
+          hint="E-step: x_hat = y1 * theta / (2 + theta); M-step: the proportion "
+               "(x_hat + y4) / (x_hat + y2 + y3 + y4).")
+def _first_step(answer):
+    values = _numbers(answer, 2)
+    if isinstance(values, str):
+        return values
+    x_hat, theta1 = values
+    y1, y2, y3, y4 = RAO
+    expected_x = y1 * 0.3 / 2.3
+    if math.isclose(x_hat, y1 * 0.3 / 4, rel_tol=1e-6):
+        return "x_hat uses the cell probability theta/4 alone; divide it by the whole first " \
+               "cell's probability 1/2 + theta/4."
+    problem = approx(x_hat, expected_x, rtol=1e-6)
+    if problem:
+        return f"x_hat: {problem}"
+    if math.isclose(theta1, (expected_x + y4) / (y1 + y2 + y3 + y4), rel_tol=1e-6):
+        return "theta1: the denominator is the number of animals in the binomial part " \
+               "(x_hat + y2 + y3 + y4), not all 197."
+    problem = approx(theta1, (expected_x + y4) / (expected_x + y2 + y3 + y4), rtol=1e-6)
+    return f"theta1: {problem}" if problem else None
+
+
+@register("ex-em_algorithm-fisher",
+          hint="run linkage_em((1997, 906, 904, 32)); then compute I_obs = -l''(theta_hat) "
+               "and I_com = (x_hat + y4)/theta^2 + (y2 + y3)/(1 - theta)^2 at theta_hat.")
+def _fisher(answer):
+    values = _numbers(answer, 2)
+    if isinstance(values, str):
+        return values
+    theta, rate = values
+    theta_fb, rate_fb = _rates(FISHER_BALMUKAND)
+    problem = approx(theta, theta_fb, rtol=1e-5)
+    if problem:
+        if math.isclose(theta, _rates(RAO)[0], rel_tol=1e-4):
+            return "theta_hat_fb is the estimate for Rao's counts; use (1997, 906, 904, 32)."
+        return f"theta_hat_fb: {problem}"
+    if math.isclose(rate, _rates(RAO)[1], rel_tol=1e-3):
+        return "rate_fb is the fraction for Rao's counts; evaluate it for the new counts."
+    if math.isclose(rate, 1 - rate_fb, rel_tol=1e-3):
+        return "rate_fb is I_obs / I_com, the fraction observed; the rate is the fraction missing."
+    problem = approx(rate, rate_fb, rtol=1e-3)
+    return f"rate_fb: {problem}" if problem else None
+
+
+@register("ex-em_algorithm-gap",
+          hint="the hidden count is Binomial(125, p) with p = theta/(2 + theta); the gap is "
+               "125 times the KL divergence between Bernoulli(p_t) and Bernoulli(p).")
+def _gap(answer):
+    values = _numbers(answer, 1)
+    if isinstance(values, str):
+        return values
+    (gap,) = values
+    pt, p = 0.2 / 2.2, 0.5 / 2.5
+    expected = 125 * (pt * math.log(pt / p) + (1 - pt) * math.log((1 - pt) / (1 - p)))
+    if gap < 0:
+        return "the gap is l(theta) - B(theta), which is never negative (the bound is below l)."
+    reverse = 125 * (p * math.log(p / pt) + (1 - p) * math.log((1 - p) / (1 - pt)))
+    if math.isclose(gap, reverse, rel_tol=1e-4):
+        return "the divergence is the wrong way round: KL(q || p) with q the law at theta_t."
+    return approx(gap, expected, rtol=1e-6)
+
+
+@register("ex-em_algorithm-claim",
+          hint="write l(theta_{t+1}) - l(theta_t) as the change of Q plus the change of H.")
+def _claim(answer):
+    if not isinstance(answer, str):
+        return f"expected one of the letters 'a', 'b', 'c', 'd'; got {type(answer).__name__}."
+    letter = answer.strip().lower().strip("()")
+    if letter not in {"a", "b", "c", "d"}:
+        return f"expected one of the letters 'a', 'b', 'c', 'd'; got {answer!r}."
+    if letter == "c":
+        return None
+    return {
+        "a": "the M-step maximises Q, a lower bound on l, not l itself.",
+        "b": "EM's fixed points are stationary points of the observed-data likelihood itself.",
+        "d": "EM's error shrinks by the missing fraction per step; it is not a count of steps.",
+    }[letter]
