@@ -362,8 +362,8 @@ def plot_loglik_contour(family, data, params=("mu", "sigma"), *, grid=None,
     ax.clabel(cs, fmt=lambda v: f"{v:g}", fontsize="small")
     s1, s2 = param_symbol(fam, p1), param_symbol(fam, p2)
     ax.plot([res.params[p1]], [res.params[p2]], "x", color="C3", ms=9, mew=2, gid="mle",
-            label=rf"MLE $(\hat{{{s1}}}, \hat{{{s2}}})$ = ({res.params[p1]:.3g}, "
-                  f"{res.params[p2]:.3g})")
+            label=rf"MLE $(\hat{{{s1}}}, \hat{{{s2}}})$ = ({res.params[p1]:.4g}, "
+                  f"{res.params[p2]:.4g})")
     ax.set_xlabel(f"${s1}$")
     ax.set_ylabel(f"${s2}$")
     ax.legend(frameon=False, fontsize="small", loc="upper right")
