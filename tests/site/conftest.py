@@ -9,6 +9,7 @@ read what that visit recorded. Outside CI a missing build, Chromium or
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -59,6 +60,13 @@ def site() -> Path:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
+    """Debian's chromium; MLECOURSE_CHROMIUM names another Chromium-based browser."""
+    wanted = os.environ.get("MLECOURSE_CHROMIUM")
+    if wanted:
+        path = shutil.which(wanted)
+        if path is None:
+            pytest.fail(f"MLECOURSE_CHROMIUM={wanted!r} is not an executable", pytrace=False)
+        return path
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         unavailable("Chromium is not installed: `apt-get install chromium` (Debian)")
