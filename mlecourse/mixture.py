@@ -6,7 +6,7 @@ logarithm,
 
     l(theta) = sum_i log sum_k w_k N(x_i; mu_k, sigma_k),
 
-computed here with :func:`scipy.special.logsumexp`. Maximising it is still
+computed here with ``scipy.special.logsumexp``. Maximising it is still
 maximum likelihood. :func:`fit_mixture_direct` does so with a general-purpose
 quasi-Newton optimiser (no EM): the parameters are moved to an unconstrained
 scale (softmax logits for the weights, logs of the standard deviations' excess
@@ -83,7 +83,7 @@ def mixture_loglik(x, weights, means, sds) -> float:
     -------
     float
         ``sum_i log sum_k w_k N(x_i; mu_k, sd_k)``, computed in log space with
-        :func:`scipy.special.logsumexp` (no product of densities).
+        ``scipy.special.logsumexp`` (no product of densities).
 
     Raises
     ------
@@ -349,7 +349,7 @@ def fit_mixture_direct(x, n_components: int = 2, *, n_starts: int = 10, rng=None
     ------
     ValueError
         Bad data (empty, NaN, not 1-D) or bad settings.
-    DegenerateSampleError
+    mlecourse.DegenerateSampleError
         Fewer than ``n_components + 1`` distinct values, or every start ended
         with a collapsed component.
 
