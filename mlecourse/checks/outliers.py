@@ -1,0 +1,146 @@
+"""Self-checks for the exercises of the chapter "Outliers: when one point moves the estimate"."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._core import approx, register
+
+
+def _chem() -> np.ndarray:
+    from ..datasets import load_chem
+
+    return load_chem()["copper"].to_numpy()
+
+
+def _number(answer) -> float | None:
+    if isinstance(answer, (bool, str, bytes)):
+        return None
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _pair(answer) -> tuple | None:
+    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__"):
+        return None
+    if len(answer) != 2:
+        return None
+    return tuple(answer)
+
+
+@register("ex-outliers-chem-shift",
+          hint="fit the normal model twice, with and without 28.95, and subtract the two "
+               "estimates of mu (all 24 values minus the 23 others).")
+def _chem_shift(answer):
+    value = _number(answer)
+    if value is None:
+        return "expected a single finite number."
+    x = _chem()
+    others = x[x != 28.95]
+    expected = float(x.mean() - others.mean())
+    if math.isclose(value, -expected, rel_tol=1e-6):
+        return "the sign is reversed: the wild value pulls the mean up."
+    if math.isclose(value, float(np.median(x) - np.median(others)), rel_tol=1e-6, abs_tol=1e-12):
+        return "that is the shift of the median; the normal MLE of mu is the mean."
+    if math.isclose(value, 28.95 - float(others.mean()), rel_tol=1e-6):
+        return "that is x0 minus the mean of the others; the shift divides it by n + 1 = 24."
+    return approx(value, expected, rtol=1e-6)
+
+
+@register("ex-outliers-median-sc",
+          hint="SC(x0) = (n + 1) * (median(data with x0 appended) - median(data)), with n = 24.")
+def _median_sc(answer):
+    value = _number(answer)
+    if value is None:
+        return "expected a single finite number."
+    x = _chem()
+    n = x.size
+    change = float(np.median(np.append(x, 100.0)) - np.median(x))
+    if math.isclose(value, 100.0 - float(x.mean()), rel_tol=1e-6):
+        return "that is the sensitivity curve of the mean, x0 - mean; the median's is bounded."
+    if math.isclose(value, change, rel_tol=1e-6):
+        return "multiply the change in the median by n + 1 = 25."
+    if math.isclose(value, n * change, rel_tol=1e-6):
+        return "the factor is n + 1 = 25, the size of the sample with x0 added."
+    return approx(value, (n + 1) * change, rtol=1e-6)
+
+
+@register("ex-outliers-t-weight",
+          hint="after fitting with nu=4.0, compute z = (28.95 - mu) / sigma from the fitted "
+               "params, then the weight (nu + 1) / (nu + z**2).")
+def _t_weight(answer):
+    from ..fit import fit
+
+    pair = _pair(answer)
+    if pair is None:
+        return "expected a tuple of two numbers, (mu_t, w_wild)."
+    mu_t, w = _number(pair[0]), _number(pair[1])
+    if mu_t is None or w is None:
+        return "both entries must be finite numbers."
+    res = fit("student_t", _chem(), nu=4.0)
+    mu, sigma = res.params["mu"], res.params["sigma"]
+    expected_w = 5.0 / (4.0 + ((28.95 - mu) / sigma) ** 2)
+    free = fit("student_t", _chem()).params["mu"]
+    if math.isclose(mu_t, free, rel_tol=1e-4) and not math.isclose(mu, free, rel_tol=1e-4):
+        return "mu_t is from a fit with nu estimated; hold it fixed with nu=4.0."
+    if math.isclose(mu_t, float(np.mean(_chem())), rel_tol=1e-4):
+        return "mu_t is the mean (the normal MLE), not the Student-t MLE."
+    problem = approx(mu_t, mu, rtol=1e-5)
+    if problem:
+        return f"mu_t: {problem}"
+    if math.isclose(w, 5.0 / (4.0 + (28.95 - mu) ** 2), rel_tol=1e-4):
+        return "w_wild: standardise the residual by sigma before squaring it."
+    problem = approx(w, expected_w, rtol=1e-4)
+    return f"w_wild: {problem}" if problem else None
+
+
+@register("ex-outliers-masking",
+          hint="count |x - mu_hat| / sigma_hat > 3 under the normal fit; keep the rest, refit "
+               "the normal model to them, and count again.")
+def _masking(answer):
+    pair = _pair(answer)
+    if pair is None:
+        return "expected a tuple of two whole numbers, (flagged_first, flagged_second)."
+    values = []
+    for v in pair:
+        num = _number(v)
+        if num is None or num != round(num):
+            return "both counts must be whole numbers."
+        values.append(int(num))
+    from ..fit import fit
+
+    x = _chem()
+    counts = []
+    for _ in range(2):
+        res = fit("normal", x)
+        z = np.abs(x - res.params["mu"]) / res.params["sigma"]
+        counts.append(int(np.sum(z > 3)))
+        x = x[z <= 3]
+    if values[0] == counts[0] and values[1] == 0 and counts[1] != 0:
+        return ("the second count is wrong: did you refit the normal model after removing the "
+                "flagged value? The first fit's mu and sigma no longer apply.")
+    if tuple(values) != tuple(counts):
+        return f"{tuple(values)} is not right."
+    return None
+
+
+@register("ex-outliers-claim",
+          hint="compare the sensitivity curves of the mean, the median and the Student-t "
+               "location: all three are MLEs.")
+def _claim(answer):
+    if not isinstance(answer, str):
+        return f"expected one of the letters 'a', 'b', 'c', 'd' as a string; got {answer!r}."
+    letter = answer.strip().lower().strip("()")
+    if letter not in {"a", "b", "c", "d"}:
+        return f"expected 'a', 'b', 'c' or 'd'; got {answer!r}."
+    reasons = {
+        "a": "the median and the Student-t location are maximum-likelihood estimates too.",
+        "c": "deleting by |z| > 3 suffers from masking, and it is a rule, not a model.",
+        "d": "on Newcomb's data every estimate misses the modern value by many standard errors.",
+    }
+    return reasons.get(letter)

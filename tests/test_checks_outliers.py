@@ -1,0 +1,111 @@
+"""Self-checks of the chapter "Outliers": right answers pass, typical wrong ones fail."""
+
+import numpy as np
+import pytest
+
+from mlecourse import fit
+from mlecourse.checks import evaluate, registered_labels
+from mlecourse.datasets import load_chem
+
+CHEM = load_chem()["copper"].to_numpy()
+OTHERS = CHEM[CHEM != 28.95]
+
+LABELS = [
+    "ex-outliers-chem-shift",
+    "ex-outliers-median-sc",
+    "ex-outliers-t-weight",
+    "ex-outliers-masking",
+    "ex-outliers-claim",
+]
+
+
+def _t_answer():
+    res = fit("student_t", CHEM, nu=4.0)
+    mu, sigma = res.params["mu"], res.params["sigma"]
+    return mu, 5.0 / (4.0 + ((28.95 - mu) / sigma) ** 2)
+
+
+MU_T, W_WILD = _t_answer()
+
+SOLUTIONS = {
+    # written independently of the checkers: plain NumPy where possible
+    "ex-outliers-chem-shift": CHEM.mean() - OTHERS.mean(),
+    "ex-outliers-median-sc": 25 * (np.median(np.append(CHEM, 100.0)) - np.median(CHEM)),
+    "ex-outliers-t-weight": (MU_T, W_WILD),
+    "ex-outliers-masking": (1, 1),
+    "ex-outliers-claim": "b",
+}
+
+WRONG = {
+    "ex-outliers-chem-shift": [OTHERS.mean() - CHEM.mean(),            # sign
+                               np.median(CHEM) - np.median(OTHERS),    # the median's shift
+                               28.95 - OTHERS.mean(),                  # forgot / (n + 1)
+                               CHEM.mean()],
+    "ex-outliers-median-sc": [100.0 - CHEM.mean(),                     # the mean's SC
+                              np.median(np.append(CHEM, 100.0)) - np.median(CHEM),  # no n + 1
+                              24 * (np.median(np.append(CHEM, 100.0)) - np.median(CHEM)),
+                              0.0],
+    "ex-outliers-t-weight": [(CHEM.mean(), W_WILD),                    # mean, not t
+                             (fit("student_t", CHEM).params["mu"], W_WILD),  # nu estimated
+                             (MU_T, 5.0 / (4.0 + (28.95 - MU_T) ** 2)),     # unstandardised
+                             (MU_T, 1.0)],
+    "ex-outliers-masking": [(1, 0), (2, 0), (1, 2), (0, 0)],
+    "ex-outliers-claim": ["a", "c", "d", "e"],
+}
+
+
+def test_every_label_is_registered():
+    assert set(LABELS) <= set(registered_labels())
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_solution_passes(label):
+    result = evaluate(label, SOLUTIONS[label])
+    assert result.status == "pass", result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_wrong_answers_fail_with_a_hint(label):
+    for wrong in WRONG[label]:
+        result = evaluate(label, wrong)
+        assert result.status == "fail", (wrong, result.message)
+        assert "Hint:" in result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_unanswered(label):
+    assert evaluate(label, ...).status == "unanswered"
+    if label in ("ex-outliers-t-weight", "ex-outliers-masking"):
+        assert evaluate(label, (..., ...)).status == "unanswered"
+
+
+@pytest.mark.parametrize("label", LABELS)
+@pytest.mark.parametrize("bad", ["a string", None, [1.0, 2.0, 3.0], {"p": 0.3}, np.nan, True])
+def test_wrong_type_fails_without_raising(label, bad):
+    result = evaluate(label, bad)
+    assert result.status == "fail", (bad, result.message)
+
+
+def test_specific_feedback():
+    assert "sign" in evaluate("ex-outliers-chem-shift", OTHERS.mean() - CHEM.mean()).message
+    assert "median" in evaluate("ex-outliers-chem-shift",
+                                np.median(CHEM) - np.median(OTHERS)).message
+    assert "mean" in evaluate("ex-outliers-median-sc", 100.0 - CHEM.mean()).message
+    assert "nu=4.0" in evaluate("ex-outliers-t-weight",
+                                (fit("student_t", CHEM).params["mu"], W_WILD)).message
+    assert "standardise" in evaluate("ex-outliers-t-weight",
+                                     (MU_T, 5.0 / (4.0 + (28.95 - MU_T) ** 2))).message
+    assert "refit" in evaluate("ex-outliers-masking", (1, 0)).message
+    assert "maximum-likelihood" in evaluate("ex-outliers-claim", "a").message
+    # a letter in brackets or upper case is accepted
+    assert evaluate("ex-outliers-claim", "(B)").status == "pass"
+    assert evaluate("ex-outliers-masking", np.array([1, 1])).status == "pass"
+
+
+def test_solution_values_say_what_the_chapter_says():
+    # the wild value moves the mean by (28.95 - mean of the others) / 24
+    assert SOLUTIONS["ex-outliers-chem-shift"] == pytest.approx((28.95 - OTHERS.mean()) / 24)
+    # the median's SC is bounded: far smaller than the mean's at the same point
+    assert 0 < SOLUTIONS["ex-outliers-median-sc"] < (100.0 - CHEM.mean()) / 100
+    # the t fit nearly ignores the wild value
+    assert W_WILD < 0.01 and abs(MU_T - OTHERS.mean()) < 0.1
