@@ -148,3 +148,15 @@ def test_independent_references_agree_with_the_package():
     ll, lo, hi = SOLUTIONS["ex-hidden_labels-waiting"]
     assert ll == pytest.approx(fit.loglik, abs=1e-6)
     assert (lo, hi) == pytest.approx(tuple(fit.means), abs=1e-4)
+
+
+def test_labels_match_the_chapter():
+    import pathlib
+    import re
+
+    chapter = pathlib.Path(__file__).parents[1] / "book" / "hidden_labels.md"
+    text = chapter.read_text(encoding="utf-8")
+    in_chapter = re.findall(r"^:label: (ex-[\w-]+)$", text, flags=re.M)
+    assert sorted(in_chapter) == sorted(LABELS)
+    checked = set(re.findall(r'mlecourse\.check\("(ex-[\w-]+)"', text))
+    assert checked == set(LABELS)

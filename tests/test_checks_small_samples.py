@@ -108,3 +108,15 @@ def test_solution_values_are_what_the_chapter_says():
     # the Wald coverage at n = 20, p = 0.05 misses the zero-success samples (0.95**20)
     assert SOLUTIONS["ex-small_samples-coverage"] < 1 - 0.95**20
     assert SOLUTIONS["ex-small_samples-day"] == pytest.approx(4 * math.log(10), rel=1e-5)
+
+
+def test_labels_match_the_chapter():
+    import pathlib
+    import re
+
+    chapter = pathlib.Path(__file__).parents[1] / "book" / "small_samples.md"
+    text = chapter.read_text(encoding="utf-8")
+    in_chapter = re.findall(r"^:label: (ex-[\w-]+)$", text, flags=re.M)
+    assert sorted(in_chapter) == sorted(LABELS)
+    checked = set(re.findall(r'mlecourse\.check\("(ex-[\w-]+)"', text))
+    assert checked == set(LABELS)

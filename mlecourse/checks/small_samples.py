@@ -47,7 +47,8 @@ def _lr_upper(answer):
     if value == 0:
         return "0 is the Wald limit, which has zero width here; the likelihood-ratio limit is not."
     if math.isclose(value, 0.3, rel_tol=1e-6):
-        return "3 / n is the 'rule of three', a different (approximate exact) interval."
+        return ("3 / n is the 'rule of three', an approximate one-sided exact bound, "
+                "not the likelihood-ratio limit.")
     exact_upper = float(stats.beta.ppf(0.975, 1, 10))
     if math.isclose(value, exact_upper, rel_tol=1e-4):
         return "that is the Clopper-Pearson upper limit, not the likelihood-ratio one."
