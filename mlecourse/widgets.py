@@ -267,7 +267,8 @@ class NewtonStepper:
     """
 
     def __init__(self, loglik, score, info, *, start: float, start_range, grid,
-                 domain: str = "real", max_steps: int = 20, xlabel: str = r"$\theta$"):
+                 domain: str = "real", max_steps: int = 20, xlabel: str = r"$\theta$",
+                 ylabel: str = r"log-likelihood $\ell(\theta)$"):
         import ipywidgets as w
         from matplotlib.figure import Figure
 
@@ -287,7 +288,7 @@ class NewtonStepper:
         if np.any(np.diff(self.grid) <= 0):
             raise ValueError("grid must be strictly increasing; sort it (np.sort) and drop "
                              "repeats.")
-        self.xlabel = xlabel
+        self.xlabel, self.ylabel = xlabel, ylabel
         self.fig = Figure(figsize=(6.0, 3.2), dpi=72)
         self.ax = self.fig.subplots()
         self.start_slider = w.FloatSlider(
@@ -326,7 +327,7 @@ class NewtonStepper:
 
         self.ax.clear()
         plot_newton_steps(self.loglik, self.path, steps=self.steps, grid=self.grid, ax=self.ax,
-                          xlabel=self.xlabel)
+                          xlabel=self.xlabel, ylabel=self.ylabel)
         self.ax.set_title(f"step {self.steps}: \u03b8{self.steps} = "
                           f"{self.path.theta[self.steps]:.6g}", fontsize="medium")
         self.fig.tight_layout()
@@ -349,7 +350,8 @@ class NewtonStepper:
 
 def newton_stepper(loglik, score, info, *, start: float, start_range, grid,
                    domain: str = "real", max_steps: int = 20,
-                   xlabel: str = r"$\theta$") -> NewtonStepper:
+                   xlabel: str = r"$\theta$",
+                   ylabel: str = r"log-likelihood $\ell(\theta)$") -> NewtonStepper:
     """Step through Newton's method on a log-likelihood, one click per step.
 
     Parameters
@@ -370,8 +372,8 @@ def newton_stepper(loglik, score, info, *, start: float, start_range, grid,
         The parameter space; an iterate outside it ends the run.
     max_steps : int, default 20
         Largest number of steps computed.
-    xlabel : str, default ``"$\\theta$"``
-        The x-axis label.
+    xlabel, ylabel : str
+        The axis labels.
 
     Returns
     -------
@@ -379,4 +381,5 @@ def newton_stepper(loglik, score, info, *, start: float, start_range, grid,
         Display it (make it the last expression of a cell).
     """
     return NewtonStepper(loglik, score, info, start=start, start_range=start_range, grid=grid,
-                         domain=domain, max_steps=max_steps, xlabel=xlabel)
+                         domain=domain, max_steps=max_steps, xlabel=xlabel,
+                         ylabel=ylabel)

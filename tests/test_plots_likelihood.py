@@ -322,3 +322,24 @@ def test_animation_html_has_alt_text_and_a_labelled_slider():
         animation_html(anim, " ")
     with pytest.raises(TypeError, match="anim must be a matplotlib Animation"):
         animation_html("<html>", "alt")
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_newton_animation_frames_show_the_path_up_to_each_step():
+    path = _cauchy_path(3.0)
+    anim = animate_newton(_cauchy_ll, path, grid=np.linspace(-4, 12, 81))
+    ax = anim._fig.axes[0]
+    quads = [a for a in ax.lines if a.get_gid() == "quadratic"]
+    assert len(quads) == path.n_iter
+    for s in (0, 2, path.n_iter):
+        anim._func(s)  # draw frame s
+        np.testing.assert_allclose(find_artist(ax, "iterates").get_xdata(), path.theta[:s + 1])
+        assert [q.get_visible() for q in quads] == [t == s for t in range(path.n_iter)]
+        assert sum(t.get_visible() for t in ax.texts) == s + 1
+        assert ax.get_title().startswith(f"step {s}:")
+    # at step 0 the visible quadratic is the expansion at theta_0, whose stationary point
+    # is theta_1 (here a minimum of an upward parabola: the information is negative)
+    anim._func(0)
+    nxt = [a for a in ax.lines if a.get_gid() == "next" and a.get_visible()]
+    assert nxt[0].get_xdata()[0] == pytest.approx(path.theta[1])
+    assert path.info[0] < 0

@@ -473,7 +473,7 @@ def plot_newton_steps(loglik, path, *, steps=None, grid=None, quadratic: bool = 
     ax.set_xlim(g[0], g[-1])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(frameon=False, fontsize="small", loc="lower center")
+    ax.legend(frameon=False, fontsize="small", loc="best")
     return ax
 
 
@@ -740,16 +740,58 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
 
     dpi = check_int(dpi, "dpi", low=10, high=300)
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    plot_newton_steps(loglik, path, grid=grid, ax=ax, xlabel=xlabel, ylabel=ylabel)  # validates
-    ax.set_title("step 0", fontsize="medium")
-    fig.tight_layout()  # once: the layout stays fixed over the frames
+    # Draw everything once (the whole path), then show or hide per frame: much
+    # faster than redrawing, and the axes and layout stay fixed.
+    plot_newton_steps(loglik, path, grid=grid, quadratic=False, ax=ax, xlabel=xlabel,
+                      ylabel=ylabel)
+    g = np.asarray(find_artist(ax, "curve").get_xdata(), dtype=float)
+    inside = np.isfinite(path.score)
+    it = find_artist(ax, "iterates")
+    xs_all, ys_all = np.asarray(it.get_xdata()), np.asarray(it.get_ydata())
+    labels = list(ax.texts)  # one number per iterate inside the space, in order
+    outside = find_artist(ax, "outside")
+    quads, nexts = [], []
+    for s in range(path.n_iter):
+        if not inside[s]:
+            quads.append(None)
+            nexts.append(None)
+            continue
+        t0, u, j = path.theta[s], path.score[s], path.info[s]
+        l0 = _eval_callable(loglik, [t0])[0]
+        (q,) = ax.plot(g, l0 + u * (g - t0) - 0.5 * j * (g - t0) ** 2, "--", color="C1",
+                       lw=1.2, gid="quadratic", visible=False)
+        (nx,) = ax.plot([path.theta[s + 1]], [l0 + 0.5 * u * u / j if j != 0 else np.nan],
+                        "o", mfc="none", color="C1", ms=7, gid="next", visible=False)
+        quads.append(q)
+        nexts.append(nx)
+    # legend entries drawn from visible stand-ins, since the real ones are hidden in turn
+    from matplotlib.lines import Line2D
+
+    handles = [find_artist(ax, "curve"), it,
+               Line2D([], [], ls="--", color="C1", lw=1.2),
+               Line2D([], [], ls="none", marker="o", mfc="none", color="C1", ms=7)]
+    ax.legend(handles, ["log-likelihood", r"iterates $\theta_t$",
+                        "quadratic approximation at the current iterate",
+                        "its stationary point: the next iterate"],
+              frameon=False, fontsize="small", loc="best")
+    title = ax.set_title("step 0", fontsize="medium")
+    fig.tight_layout()
 
     def frame(s):
-        ax.clear()
-        plot_newton_steps(loglik, path, steps=s, grid=grid, ax=ax, xlabel=xlabel, ylabel=ylabel)
-        ax.set_title(f"step {s}: \u03b8{s} = {path.theta[s]:.6g}", fontsize="medium")
+        k = int(np.sum(inside[: s + 1]))
+        it.set_data(xs_all[:k], ys_all[:k])
+        for t, label in enumerate(labels):
+            label.set_visible(t < k)
+        if outside is not None:
+            outside.set_visible(s == path.n_iter and not inside[s])
+        for t, (q, nx) in enumerate(zip(quads, nexts)):
+            if q is not None:
+                q.set_visible(t == s)
+                nx.set_visible(t == s)
+        title.set_text(f"step {s}: \u03b8{s} = {path.theta[s]:.6g}")
         return []
 
+    frame(0)
     anim = FuncAnimation(fig, frame, frames=path.n_iter + 1, interval=800, blit=False)
     plt.close(fig)
     return anim

@@ -1,0 +1,94 @@
+"""Self-checks of the chapter *Finding the MLE*: right answers pass, wrong ones fail."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from mlecourse import datasets
+from mlecourse.checks import evaluate, registered_labels
+
+LABELS = ["ex-finding_the_mle-poisson", "ex-finding_the_mle-variance",
+          "ex-finding_the_mle-newton", "ex-finding_the_mle-gamma",
+          "ex-finding_the_mle-invariance"]
+
+ART = datasets.load_biochemists()["art"].to_numpy(dtype=float)
+Y = np.array([4.1, 5.3, 3.8, 6.0, 4.9, 5.5, 4.4, 5.0])
+TIMES = np.random.default_rng(9).exponential(4.0, size=30)
+RAIN = np.random.default_rng(8).gamma(2.5, 1 / 0.5, size=200)
+
+# the gamma MLE from SciPy's own fitter (location held at 0), as an independent reference
+_A, _, _SCALE = stats.gamma.fit(RAIN, floc=0)
+GAMMA = (_A, 1 / _SCALE)
+
+
+def _newton_iterates(start, steps=3):
+    out = [start]
+    for _ in range(steps):
+        r = out[-1]
+        # the Newton step written from the score and information, not the simplified form
+        u, j = TIMES.size / r - TIMES.sum(), TIMES.size / r**2
+        out.append(r + u / j)
+    return np.array(out)
+
+
+RIGHT = {
+    "ex-finding_the_mle-poisson": (ART.mean(), np.sqrt(ART.mean() / ART.size)),
+    "ex-finding_the_mle-variance": float(np.var(Y)),
+    "ex-finding_the_mle-newton": (_newton_iterates(0.1), 2 / TIMES.mean()),
+    "ex-finding_the_mle-gamma": GAMMA,
+    "ex-finding_the_mle-invariance": float(stats.poisson.pmf(0, ART.mean())),
+}
+
+M, V = RAIN.mean(), RAIN.var()
+WRONG = {
+    "ex-finding_the_mle-poisson": [(ART.mean(), ART.mean() / ART.size),
+                                   (ART.mean(), np.sqrt(ART.var(ddof=1) / ART.size)),
+                                   (np.median(ART), np.sqrt(ART.mean() / ART.size))],
+    "ex-finding_the_mle-variance": [float(np.var(Y, ddof=1)), float(np.std(Y)), 0.0],
+    "ex-finding_the_mle-newton": [(_newton_iterates(0.1, 2), 2 / TIMES.mean()),
+                                  (_newton_iterates(0.1), 1 / TIMES.mean()),
+                                  (_newton_iterates(0.2), 2 / TIMES.mean()),
+                                  (_newton_iterates(0.1), TIMES.mean())],
+    "ex-finding_the_mle-gamma": [(M * M / V, M / V), GAMMA[::-1], (GAMMA[0], 1 / GAMMA[1])],
+    "ex-finding_the_mle-invariance": [float(np.mean(ART == 0)), float(np.exp(-np.median(ART))),
+                                      1 - float(np.exp(-ART.mean()))],
+}
+
+
+def test_every_label_is_registered():
+    assert set(LABELS) <= set(registered_labels())
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_right_answer_passes(label):
+    result = evaluate(label, RIGHT[label])
+    assert result.status == "pass", result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_wrong_answers_fail(label):
+    for answer in WRONG[label]:
+        result = evaluate(label, answer)
+        assert result.status == "fail", (answer, result.message)
+        assert "Hint:" in result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_unanswered_and_wrong_types(label):
+    assert evaluate(label, ...).status == "unanswered"
+    for answer in ["1.0", None, {"a": 1.0}, [1.0, 2.0, 3.0], np.array([[1.0]])]:
+        result = evaluate(label, answer)
+        assert result.status == "fail", (answer, result.message)
+
+
+def test_specific_feedback():
+    assert "divides by n - 1" in evaluate("ex-finding_the_mle-variance",
+                                          float(np.var(Y, ddof=1))).message
+    assert "method-of-moments" in evaluate("ex-finding_the_mle-gamma", (M * M / V, M / V)).message
+    assert "swapped" in evaluate("ex-finding_the_mle-gamma", GAMMA[::-1]).message
+    assert "observed proportion of zeros" in evaluate("ex-finding_the_mle-invariance",
+                                                     float(np.mean(ART == 0))).message
+    assert "four values" in evaluate("ex-finding_the_mle-newton",
+                                     (_newton_iterates(0.1, 2), 2 / TIMES.mean())).message
+    assert "square root" in evaluate("ex-finding_the_mle-poisson",
+                                     (ART.mean(), ART.mean() / ART.size)).message
