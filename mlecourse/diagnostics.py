@@ -16,7 +16,7 @@ was observed:
   converges to (White 1982).
 
 The fitted distribution itself is :func:`fitted_distribution`, a frozen
-:mod:`scipy.stats` distribution. SciPy is imported when these functions run.
+``scipy.stats`` distribution. SciPy is imported when these functions run.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _check_data(fit_result, data) -> np.ndarray:
 
 
 def fitted_distribution(fit_result):
-    """The fitted distribution as a frozen :mod:`scipy.stats` distribution.
+    """The fitted distribution as a frozen ``scipy.stats`` distribution.
 
     Parameters
     ----------
@@ -127,7 +127,7 @@ def qq_points(fit_result, data) -> tuple[np.ndarray, np.ndarray]:
 
     The i-th smallest observation is paired with the fitted distribution's
     quantile at Filliben's estimate of the median of the i-th uniform order
-    statistic (the positions :func:`scipy.stats.probplot` uses). If the model
+    statistic (the positions ``scipy.stats.probplot`` uses). If the model
     fits, the points lie near the line ``y = x``.
 
     Parameters
@@ -615,7 +615,7 @@ def kl_projection(truth, family, **fixed) -> dict:
 
     Raises
     ------
-    DegenerateSampleError
+    mlecourse.DegenerateSampleError
         If the divergence keeps decreasing towards the edge of the parameter
         space (e.g. a negative binomial projection of a Poisson truth, which
         runs to ``r = infinity``).

@@ -192,7 +192,8 @@ class FitResult:
         small-sample factor such as ``n / (n - k)``. It estimates the sampling
         covariance of the MLE whether or not the model is true (White 1982),
         whereas ``cov`` is right only when the model is true. Available for
-        :func:`fit` and for :func:`fit_numeric` with ``per_observation=True``;
+        :func:`mlecourse.fit` and for :func:`mlecourse.fit_numeric` with
+        ``per_observation=True``;
         otherwise reading it raises a ``ValueError``. For the Laplace family
         ``H`` is the expected information (the log-likelihood has no second
         derivative in ``mu``), so there the sandwich is not model-free.
