@@ -171,6 +171,34 @@ def test_em_animation_frames_and_titles():
     gc.collect()  # delete the never-rendered animation here, where its warning is ignored
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_em_animation_2d_frame_draws_that_frames_mixture():
+    fit = _path_2d(2)[1]
+    anim = pm.em_animation(X2, [P2, fit], logliks=[-1.0, -0.5])
+    fig = anim._fig
+    anim._func(1)
+    ax = fig.axes[0]
+    assert ax.get_title() == "iteration 1, log-likelihood -0.50"
+    ellipses = [p for p in ax.patches if isinstance(p, Ellipse)]
+    assert len(ellipses) == 4
+    # the first component's 2-sd ellipse is the Mahalanobis contour of fit's covariance
+    e = ellipses[1]
+    t = np.linspace(0, 2 * np.pi, 20)
+    a = np.radians(e.angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    pts = np.column_stack([e.width / 2 * np.cos(t), e.height / 2 * np.sin(t)]) @ rot.T
+    d2 = np.einsum("ni,ij,nj->n", pts, np.linalg.inv(fit.covariances[0]), pts)
+    np.testing.assert_allclose(d2, 4.0, rtol=1e-6)
+    np.testing.assert_allclose(e.center, fit.means[0])
+    # point colours are the responsibilities under fit mixed with the component colours
+    palette = np.array([to_rgb(pm.COLORS[0]), to_rgb(pm.COLORS[1])])
+    np.testing.assert_allclose(ax.collections[0].get_facecolors()[:, :3],
+                               fit.predict_proba(X2) @ palette, atol=1e-6)
+    plt.close(fig)
+    del anim, fig
+    gc.collect()
+
+
 def test_em_animation_as_html_embeds_every_frame():
     html = pm.em_animation(X2, _path_2d(2), as_html=True, figsize=(3, 2), dpi=40)
     assert isinstance(html, str)
@@ -191,6 +219,9 @@ def test_em_animation_rejects_bad_input():
         pm.em_animation(np.ones((5, 3)), [P1])
     with pytest.raises(ValueError, match="dpi must be <= 100"):
         pm.em_animation(X1, [P1], dpi=300)
+    three = {"weights": [0.2, 0.3, 0.5], "means": [0, 1, 2], "covariances": [1, 1, 1]}
+    with pytest.raises(ValueError, match="same number of components"):
+        pm.em_animation(X1, [P1, three])
 
 
 def test_importing_mlecourse_plots_mixtures_is_listed_in_plots():
