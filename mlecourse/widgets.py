@@ -289,7 +289,7 @@ class NewtonStepper:
             raise ValueError("grid must be strictly increasing; sort it (np.sort) and drop "
                              "repeats.")
         self.xlabel, self.ylabel = xlabel, ylabel
-        self.fig = Figure(figsize=(6.0, 3.2), dpi=72)
+        self.fig = Figure(figsize=(6.0, 3.6), dpi=72)
         self.ax = self.fig.subplots()
         self.start_slider = w.FloatSlider(
             value=start, min=float(rng_[0]), max=float(rng_[1]),

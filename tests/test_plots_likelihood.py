@@ -1,5 +1,7 @@
 """Likelihood plots: what is drawn must be the package's numbers, with the right labels."""
 
+import gc
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -343,3 +345,5 @@ def test_newton_animation_frames_show_the_path_up_to_each_step():
     nxt = [a for a in ax.lines if a.get_gid() == "next" and a.get_visible()]
     assert nxt[0].get_xdata()[0] == pytest.approx(path.theta[1])
     assert path.info[0] < 0
+    del anim  # never rendered to a file: let it go (and warn) inside this test
+    gc.collect()

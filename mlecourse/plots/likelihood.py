@@ -473,7 +473,9 @@ def plot_newton_steps(loglik, path, *, steps=None, grid=None, quadratic: bool = 
     ax.set_xlim(g[0], g[-1])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(frameon=False, fontsize="small", loc="best")
+    # below the axes, so it never covers the curve
+    ax.legend(frameon=False, fontsize="small", loc="upper center",
+              bbox_to_anchor=(0.5, -0.18), ncol=2)
     return ax
 
 
@@ -708,7 +710,7 @@ def animate_likelihood(family, data, param: str, values, *, grid=None, true_valu
 
 
 def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
-                   ylabel: str = r"log-likelihood $\ell(\theta)$", figsize=(6, 3.0),
+                   ylabel: str = r"log-likelihood $\ell(\theta)$", figsize=(6, 3.5),
                    dpi: int = 72):
     """An animation of Newton's method: one frame per step.
 
@@ -725,7 +727,7 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
         Values at which to draw the curve (see :func:`plot_newton_steps`).
     xlabel, ylabel : str
         Axis labels.
-    figsize : tuple of float, default (6, 3.0)
+    figsize : tuple of float, default (6, 3.5)
         Figure size in inches.
     dpi : int, default 72
         Resolution of the frames.
@@ -773,7 +775,8 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
     ax.legend(handles, ["log-likelihood", r"iterates $\theta_t$",
                         "quadratic approximation at the current iterate",
                         "its stationary point: the next iterate"],
-              frameon=False, fontsize="small", loc="best")
+              frameon=False, fontsize="small", loc="upper center",
+              bbox_to_anchor=(0.5, -0.18), ncol=2)
     title = ax.set_title("step 0", fontsize="medium")
     fig.tight_layout()
 
