@@ -4,9 +4,10 @@ For every chapter in ``_toc.yml`` and every chapter with a hidden-test file in
 ``tests/instructor``: each exercise has a self-check, a solution and hidden
 tests that read variables the exercise cell binds; the student notebook and the
 solution-free source hold no solution text and no reference into a removed
-solution; and (slow) the hidden tests give full marks to the chapter's own
-solutions and nothing to the untouched student notebook, which runs top to
-bottom without an error.
+solution, and the student notebook reads no variable that only a solution cell
+defines; (slow) the hidden tests give full marks to each chapter's own
+solutions, and two untouched student notebooks run top to bottom without an
+error and score nothing.
 """
 
 from __future__ import annotations
@@ -115,9 +116,80 @@ def test_student_notebook_and_solution_free_source_hold_no_solution_text(slug):
     assert problems == [] and dangling_references(nb, stripped) == []
 
 
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """Names a cell binds and names it reads (magics and shell lines skipped)."""
+    lines = [line for line in source.split("\n") if not line.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return bound, read
+
+
+def solution_only_reads(nb) -> list[str]:
+    """Names that a kept cell reads but only an earlier solution cell defines."""
+    removed = set(strip_solutions(nb).removed_code)
+    kept_defined: set[str] = set()
+    solution_defined: set[str] = set()
+    problems = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        bound, read = _names(cell.source)
+        if cell.source in removed:
+            solution_defined |= bound - kept_defined
+            continue
+        problems += sorted(n for n in read - bound - kept_defined if n in solution_defined)
+        kept_defined |= bound
+    return problems
+
+
+def test_solution_only_reads_finds_a_later_cell_that_needs_a_solution():
+    header = (ROOT / "tests" / "fixtures" / "course" / "book" / "fixture_coin.md").read_text()
+    header = header[:header.index("---", 4) + 4]
+    nb = jupytext.reads(header + """
+```{code-cell} ipython3
+import numpy as np
+```
+
+```{solution-start} ex-a
+```
+
+```{code-cell} ipython3
+:tags: [solution]
+from scipy import stats
+p_hat = 0.5
+```
+
+```{solution-end}
+```
+
+```{code-cell} ipython3
+print(p_hat, stats.norm.cdf(0), np.pi, len([1]))
+```
+""", fmt="md:myst")
+    assert solution_only_reads(nb) == ["p_hat", "stats"]
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_student_notebook_reads_nothing_defined_only_in_a_solution(slug):
+    assert solution_only_reads(read_chapter(ROOT / "book" / f"{slug}.md")) == []
+
+
+#: chapters whose student notebooks are executed (all of them are checked statically above)
+RUN_STUDENT = [slug for slug in ("likelihood", "em_algorithm") if slug in HIDDEN]
+
+
 @pytest.fixture(scope="module")
 def graded_chapters(tmp_path_factory):
-    """One grading run: each chapter's own solutions and its untouched student notebook."""
+    """One grading run: each chapter's own solutions, and some untouched student notebooks."""
     root = tmp_path_factory.mktemp("chapters")
     subs = root / "submissions"
     (subs / "solutions").mkdir(parents=True)
@@ -125,7 +197,8 @@ def graded_chapters(tmp_path_factory):
     for slug in HIDDEN:
         path = ROOT / "book" / f"{slug}.md"
         jupytext.write(jupytext.read(path), subs / "solutions" / f"{slug}.ipynb")
-        jupytext.write(student_notebook(path), subs / "student" / f"{slug}.ipynb")
+        if slug in RUN_STUDENT:
+            jupytext.write(student_notebook(path), subs / "student" / f"{slug}.ipynb")
     out = root / "grades"
     grades = grade(subs, INSTRUCTOR, out, timeout=300, jobs=2, log=lambda line: None)
     rows = list(csv.DictReader((out / "gradebook.csv").open()))
@@ -134,13 +207,24 @@ def graded_chapters(tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", sorted(HIDDEN))
-def test_hidden_tests_pass_the_solutions_and_the_student_notebook_runs(slug, graded_chapters):
+def test_hidden_tests_give_the_chapters_own_solutions_full_marks(slug, graded_chapters):
     grades, rows = graded_chapters
-    solutions, student = grades[("solutions", slug)], grades[("student", slug)]
-    assert solutions.status == "completed" and student.status == "completed"
-    assert solutions.notes == [] and student.notes == []        # no cell raised
+    solutions = grades[("solutions", slug)]
+    assert solutions.status == "completed"
+    assert solutions.notes == []                                 # no cell raised
     wrong = [(e.label, e.feedback) for e in solutions.exercises if e.points != e.max_points]
     assert wrong == []
     assert solutions.points == solutions.max_points > 0
+    assert len([r for r in rows if r["chapter"] == slug and r["student"] == "solutions"]) \
+        == len(HIDDEN[slug].labels)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", RUN_STUDENT)
+def test_student_notebook_runs_top_to_bottom_and_scores_nothing(slug, graded_chapters):
+    grades, _ = graded_chapters
+    student = grades[("student", slug)]
+    assert student.status == "completed"
+    assert student.notes == []                                   # no cell raised
     assert student.points == 0
-    assert len([r for r in rows if r["chapter"] == slug]) == 2 * len(HIDDEN[slug].labels)
+    assert all("not answered yet" in e.feedback for e in student.exercises)
