@@ -11,9 +11,9 @@ value and jumping to that quadratic's peak:
 where :math:`J(\\theta) = -\\ell''(\\theta)` is the observed information. Near a
 maximum it converges quadratically; far from one it can step out of the
 parameter space, run away, or settle on a minimum (where :math:`J < 0`).
-:func:`newton` records every iterate so a chapter can tabulate and plot them;
+``newton()`` records every iterate so a chapter can tabulate and plot them;
 it does not hide those failures, it reports them in
-:attr:`NewtonResult.message`. For production fits use :func:`mlecourse.fit`.
+``NewtonResult.message``. For production fits use :func:`mlecourse.fit`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class NewtonResult:
         return float(last) if np.ndim(last) == 0 else last.copy()
 
     def table(self):
-        """The iterates as a :class:`pandas.DataFrame` (scalar parameter only).
+        """The iterates as a pandas ``DataFrame`` (scalar parameter only).
 
         Columns ``theta``, ``score``, ``info`` and ``step`` (the step taken
         *from* that row; empty in the last row), indexed by ``t``.

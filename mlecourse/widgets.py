@@ -1,7 +1,7 @@
 """Interactive explorers for readers with a running kernel (ipywidgets).
 
-:func:`likelihood_explorer` traces a likelihood curve with a parameter
-slider; :func:`newton_stepper` steps through Newton's method on a
+``likelihood_explorer()`` traces a likelihood curve with a parameter
+slider; ``newton_stepper()`` steps through Newton's method on a
 log-likelihood. Both draw with matplotlib into an image widget, so the last
 picture is saved with the notebook's widget state and shows on a static page
 (the controls need a kernel to respond). ipywidgets and matplotlib are
@@ -48,27 +48,29 @@ def _png(fig) -> bytes:
 class LikelihoodExplorer:
     """A parameter slider that traces the likelihood curve of a sample.
 
-    Build it with :func:`likelihood_explorer`. The widget tree is
-    :attr:`widget`; displaying the explorer displays it.
+    Build it with ``likelihood_explorer()``. The widget tree is the
+    attribute ``widget`` (an ipywidgets ``VBox``); displaying the explorer
+    displays it. The controls are ipywidgets.
 
     Attributes
     ----------
-    family_select : ipywidgets.Dropdown
+    family_select : Dropdown
         The family (Bernoulli, normal mean, Poisson, exponential).
-    theta_slider : ipywidgets.FloatSlider
+    theta_slider : FloatSlider
         The parameter value; moving it moves the model and the marker.
-    n_slider : ipywidgets.IntSlider
+    n_slider : IntSlider
         The sample size: the first ``n`` values of the current pool of draws.
-    new_sample_button : ipywidgets.Button
+    new_sample_button : Button
         Draws a new pool from the seeded generator.
-    image : ipywidgets.Image
+    image : Image
         The figure, as a PNG.
-    status : ipywidgets.HTML
+    status : HTML
         The figure in words: sample size, MLE, current value, relative likelihood.
-    fig : matplotlib.figure.Figure
-        The figure (left: data and model; right: relative likelihood).
-    panel : mlecourse.plots.likelihood.ExplorerFigure
-        The drawing helper; ``panel.ax_data`` and ``panel.ax_lik`` are the axes.
+    fig : Figure
+        The matplotlib figure (left: data and model; right: relative likelihood).
+    panel : ExplorerFigure
+        The drawing helper (``mlecourse.plots.ExplorerFigure``);
+        ``panel.ax_data`` and ``panel.ax_lik`` are the axes.
     data : ndarray, shape (n,)
         The sample currently shown.
     """
@@ -244,26 +246,27 @@ def likelihood_explorer(family: str = "bernoulli", *, n: int = 20, true_value=No
 class NewtonStepper:
     """Step through Newton's method on a one-parameter log-likelihood.
 
-    Build it with :func:`newton_stepper`.
+    Build it with ``newton_stepper()``. The controls are ipywidgets; the
+    widget tree is the attribute ``widget``.
 
     Attributes
     ----------
-    start_slider : ipywidgets.FloatSlider
+    start_slider : FloatSlider
         The starting value :math:`\\theta_0`; changing it restarts the run.
-    step_button : ipywidgets.Button
+    step_button : Button
         Takes one Newton step.
-    reset_button : ipywidgets.Button
+    reset_button : Button
         Goes back to the start.
-    image : ipywidgets.Image
+    image : Image
         The figure, as a PNG.
-    table : ipywidgets.HTML
+    table : HTML
         The iterates so far: theta, score, information, step.
     path : NewtonResult
         The whole run from the current start.
     steps : int
         The number of steps shown.
     fig, ax : matplotlib Figure and Axes
-        The figure drawn by :func:`mlecourse.plots.plot_newton_steps`.
+        The figure drawn by ``mlecourse.plots.plot_newton_steps()``.
     """
 
     def __init__(self, loglik, score, info, *, start: float, start_range, grid,

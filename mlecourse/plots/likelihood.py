@@ -3,7 +3,7 @@
 Every function draws on the ``ax`` it is given (or on a new figure) and
 returns the axes. The numbers come from the rest of the package:
 :func:`mlecourse.loglik` for log-likelihood values, :func:`mlecourse.fit` for
-the MLE and profile log-likelihoods, :func:`mlecourse.newton.newton` for
+the MLE and profile log-likelihoods, ``mlecourse.newton.newton()`` for
 Newton iterates. Artists that tests and widgets look for carry a ``gid``:
 ``"curve"``, ``"mle"``, ``"mle-point"``, ``"true"``, ``"current"``,
 ``"iterates"``, ``"quadratic"``, ``"next"``, ``"data"``, ``"model"``.
@@ -395,7 +395,7 @@ def plot_newton_steps(loglik, path, *, steps=None, grid=None, quadratic: bool = 
         ``loglik(theta) -> float`` for a scalar ``theta``; evaluated at each
         grid value and at each iterate inside the grid's range.
     path : NewtonResult
-        The output of :func:`mlecourse.newton.newton` for a scalar parameter.
+        The output of ``mlecourse.newton.newton()`` for a scalar parameter.
     steps : int, optional
         How many steps to show (0 shows only the start); default all.
     grid : array_like, shape (m,), optional
@@ -552,10 +552,10 @@ def find_artist(ax, gid: str):
 class ExplorerFigure:
     """Two panels, the data with the model and the relative likelihood, for one parameter.
 
-    :meth:`draw` draws everything for a sample; :meth:`update` moves the
+    ``draw()`` draws everything for a sample; ``update()`` moves the
     parameter, changing only the model and the marker on the likelihood
     curve (fast enough for a slider, and for animation frames). Used by
-    :func:`animate_likelihood` and by :func:`mlecourse.widgets.likelihood_explorer`.
+    ``animate_likelihood()`` and by ``mlecourse.widgets.likelihood_explorer()``.
 
     Parameters
     ----------
@@ -585,7 +585,7 @@ class ExplorerFigure:
             Its current value.
         grid : array_like, optional
             Values of ``param`` for the likelihood curve (default as in
-            :func:`plot_likelihood_curve`).
+            ``plot_likelihood_curve()``).
         true_value : float, optional
             A true value to mark.
         **fixed : float
@@ -662,7 +662,7 @@ def animate_likelihood(family, data, param: str, values, *, grid=None, true_valu
     values : array_like, shape (frames,)
         The parameter value in each frame (keep to a few dozen frames).
     grid : array_like, optional
-        Grid for the likelihood curve (see :func:`plot_likelihood_curve`);
+        Grid for the likelihood curve (see ``plot_likelihood_curve()``);
         by default it covers ``values`` too.
     true_value : float, optional
         A true value to mark.
@@ -714,7 +714,7 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
                    dpi: int = 72):
     """An animation of Newton's method: one frame per step.
 
-    Frame ``s`` is :func:`plot_newton_steps` with ``steps=s``. Embed it with
+    Frame ``s`` is ``plot_newton_steps()`` with ``steps=s``. Embed it with
     ``IPython.display.HTML(anim.to_jshtml())``.
 
     Parameters
@@ -722,9 +722,9 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
     loglik : callable
         ``loglik(theta) -> float``.
     path : NewtonResult
-        A scalar Newton run from :func:`mlecourse.newton.newton`.
+        A scalar Newton run from ``mlecourse.newton.newton()``.
     grid : array_like, optional
-        Values at which to draw the curve (see :func:`plot_newton_steps`).
+        Values at which to draw the curve (see ``plot_newton_steps()``).
     xlabel, ylabel : str
         Axis labels.
     figsize : tuple of float, default (6, 3.5)
@@ -803,14 +803,14 @@ def animate_newton(loglik, path, *, grid=None, xlabel: str = r"$\theta$",
 def animation_html(anim, alt: str) -> str:
     """The animation as self-contained HTML (JavaScript player), with alt text.
 
-    :meth:`matplotlib.animation.Animation.to_jshtml` with two additions for
+    Matplotlib's ``Animation.to_jshtml()`` with two additions for
     screen readers: ``alt`` on the frame image and a label on the frame
     slider. Display it with ``IPython.display.HTML(animation_html(anim, alt))``.
 
     Parameters
     ----------
     anim : matplotlib.animation.Animation
-        For example from :func:`animate_likelihood` or :func:`animate_newton`.
+        For example from ``animate_likelihood()`` or ``animate_newton()``.
     alt : str
         What the animation shows, in words (the finding, not "an animation").
 
