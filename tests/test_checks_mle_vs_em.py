@@ -1,0 +1,118 @@
+"""Self-checks of the chapter "MLE vs EM": right passes, wrong fails."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+from mlecourse.checks import evaluate, registered_labels
+from mlecourse.datasets import load_faithful
+from mlecourse.em.linkage import linkage_loglik
+from mlecourse.mixture import fit_mixture_direct, mixture_loglik
+
+LABELS = [
+    "ex-mle_vs_em-se-mu1",
+    "ex-mle_vs_em-louis",
+    "ex-mle_vs_em-iterations",
+]
+X = load_faithful()["eruptions"].to_numpy()
+FB = (1997, 906, 904, 32)
+
+
+def _hessian_se():
+    # independent of the checker: direct fit, then a hand central-difference Hessian
+    d = fit_mixture_direct(X, 2, rng=0)
+    t0 = np.r_[d.weights[1], d.means, d.sds]
+
+    def ll(t):
+        return mixture_loglik(X, [1 - t[0], t[0]], t[1:3], t[3:5])
+
+    h = 1e-4
+    k = t0.size
+    hess = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            ei, ej = np.eye(k)[i] * h, np.eye(k)[j] * h
+            hess[i, j] = (ll(t0 + ei + ej) - ll(t0 + ei - ej) - ll(t0 - ei + ej)
+                          + ll(t0 - ei - ej)) / (4 * h * h)
+    return np.sqrt(np.diag(np.linalg.inv(-hess)))
+
+
+def _louis_solution():
+    # I_obs by a numerical second derivative of the log-likelihood at the root of the score,
+    # I_com from its formula; I_mis = I_com - I_obs
+    root = optimize.brentq(lambda t: FB[0] / (2 + t) - (FB[1] + FB[2]) / (1 - t) + FB[3] / t,
+                           1e-6, 0.5, xtol=1e-15)
+    h = 1e-5
+    i_obs = -(linkage_loglik(root + h, FB) - 2 * linkage_loglik(root, FB)
+              + linkage_loglik(root - h, FB)) / h**2
+    p = root / (2 + root)
+    i_com = (FB[0] * p + FB[3]) / root**2 + (FB[1] + FB[2]) / (1 - root) ** 2
+    return 1 / math.sqrt(i_obs), i_com - i_obs
+
+
+SE = _hessian_se()
+SOLUTIONS = {
+    "ex-mle_vs_em-se-mu1": float(SE[1]),
+    "ex-mle_vs_em-louis": _louis_solution(),
+    "ex-mle_vs_em-iterations": 132,
+}
+WRONG = {
+    "ex-mle_vs_em-se-mu1": [float(SE[2]), float(SE[1] ** 2), float(SE[1] * 1.1), -float(SE[1])],
+    "ex-mle_vs_em-louis": [(SOLUTIONS["ex-mle_vs_em-louis"][0] / math.sqrt(2) * 1.0001,
+                            SOLUTIONS["ex-mle_vs_em-louis"][1]),
+                           (SOLUTIONS["ex-mle_vs_em-louis"][0],
+                            SOLUTIONS["ex-mle_vs_em-louis"][1] * 2)],
+    "ex-mle_vs_em-iterations": [131, 6, 130.5, 1000],
+}
+
+
+def test_every_label_is_registered():
+    assert set(LABELS) <= set(registered_labels())
+
+
+def test_louis_missing_fraction_is_about_one_half():
+    se, i_mis = SOLUTIONS["ex-mle_vs_em-louis"]
+    i_obs = 1 / se**2
+    assert 0.45 < i_mis / (i_obs + i_mis) < 0.55
+
+
+def test_iterations_formula():
+    assert 0.9 ** 132 <= 1e-6 < 0.9 ** 131
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_solution_passes(label):
+    result = evaluate(label, SOLUTIONS[label])
+    assert result.status == "pass", result.message
+
+
+@pytest.mark.parametrize("label, wrong", [(lab, w) for lab, ws in WRONG.items() for w in ws])
+def test_wrong_answer_fails(label, wrong):
+    result = evaluate(label, wrong)
+    assert result.status == "fail", result.message
+    assert "Hint:" in result.message
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_ellipsis_is_unanswered(label):
+    sol = SOLUTIONS[label]
+    answer = tuple(... for _ in sol) if isinstance(sol, tuple) else ...
+    assert evaluate(label, answer).status == "unanswered"
+
+
+@pytest.mark.parametrize("label", LABELS)
+@pytest.mark.parametrize("bad", ["0.5", None, {"a": 1}, (np.nan, 1.0), True, [[1, 2], [3, 4]]])
+def test_wrong_type_fails_without_raising(label, bad):
+    result = evaluate(label, bad)
+    assert result.status == "fail"
+
+
+def test_specific_feedback_for_common_mistakes():
+    se, i_mis = SOLUTIONS["ex-mle_vs_em-louis"]
+    i_com = 1 / se**2 + i_mis
+    msg = evaluate("ex-mle_vs_em-louis", (1 / math.sqrt(i_com), i_mis)).message
+    assert "complete-data information" in msg
+    assert "round up" in evaluate("ex-mle_vs_em-iterations", 131).message
+    assert "long-eruption" in evaluate("ex-mle_vs_em-se-mu1", float(SE[2])).message
