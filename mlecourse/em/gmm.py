@@ -73,6 +73,20 @@ def _cholesky_factors(covariances: np.ndarray, reg_covar: float | None = None) -
     return factors
 
 
+def _triangular_inverse(lower: np.ndarray) -> np.ndarray:
+    """Inverse of a lower-triangular matrix with a positive diagonal (LAPACK ``trtri``).
+
+    The same as ``scipy.linalg.solve_triangular(lower, I, lower=True)``, which
+    has a large fixed cost per call for the tiny (D, D) matrices of a mixture.
+    """
+    from scipy.linalg.lapack import dtrtri
+
+    inv, info = dtrtri(lower, lower=1)
+    if info != 0:
+        raise ValueError(f"LAPACK trtri failed (info={info}); the Cholesky factor is singular.")
+    return inv
+
+
 def _log_weighted_densities(xt: np.ndarray, weights: np.ndarray, means: np.ndarray,
                             chol: np.ndarray) -> np.ndarray:
     r"""``log w_k + log N(x_n | mu_k, Sigma_k)`` for every component and point, shape (K, N).
@@ -90,13 +104,10 @@ def _log_weighted_densities(xt: np.ndarray, weights: np.ndarray, means: np.ndarr
     chol : numpy.ndarray, shape (K, D, D)
         Lower Cholesky factors of the covariances (:func:`_cholesky_factors`).
     """
-    from scipy.linalg import solve_triangular
-
     d, n = xt.shape
     out = np.empty((weights.size, n))
-    eye = np.eye(d)
     for k in range(weights.size):
-        l_inv = solve_triangular(chol[k], eye, lower=True)
+        l_inv = _triangular_inverse(chol[k])
         z = l_inv @ xt
         z -= (l_inv @ means[k])[:, None]                    # z = L^{-1} (x - mu), (D, N)
         np.einsum("dn,dn->n", z, z, out=out[k])             # squared Mahalanobis distance
@@ -170,6 +181,40 @@ def _m_step(xt: np.ndarray, resp: np.ndarray, covariance_type: str,
     return {"weights": weights, "means": means, "covariances": covariances}
 
 
+def _floor_cost(params: dict, n: int, reg_covar: float, scale2: float = 0.0) -> float:
+    r"""Bound on how much the covariance floor can lower the log-likelihood in one EM step.
+
+    The exact M-step would set :math:`\Sigma_k = S_k`, the weighted covariance;
+    the floored one sets :math:`\Sigma_k = S_k + \lambda I`, which lowers the
+    expected complete-data log-likelihood :math:`Q` by
+
+    .. math:: \delta_k = \frac{N_k}{2} \sum_i \Big[-\log\Big(1 - \frac{\lambda}{\sigma_i}\Big)
+              - \frac{\lambda}{\sigma_i}\Big] \;\approx\; \frac{N_k}{4}
+              \sum_i \Big(\frac{\lambda}{\sigma_i}\Big)^2 \quad (\lambda \ll \sigma_i),
+
+    where :math:`\sigma_i` are the eigenvalues of :math:`\Sigma_k` and
+    :math:`N_k = N w_k`. EM's inequality then gives
+    :math:`\ell_t \ge \ell_{t-1} - \sum_k \delta_k`: negligible for a healthy
+    component, large (infinite) for one that collapsed onto fewer than
+    :math:`D + 1` distinct points, where the floor is what keeps it finite.
+
+    The bound is also infinite for a component that is collapsing (only
+    possible with a negligible floor): one whose smallest variance is below
+    ``1e6 * eps`` times its largest or times ``scale2`` (the largest squared
+    distance of a point from the centre of the data). Its log-likelihood is
+    then dominated by rounding on its way to infinity and cannot be checked.
+    """
+    limit = 1e6 * np.finfo(float).eps
+    total = 0.0
+    for weight, cov in zip(params["weights"], params["covariances"]):
+        sigma = np.linalg.eigvalsh(cov)
+        ratio = reg_covar / sigma
+        if sigma[0] <= limit * max(sigma[-1], scale2) or ratio.max() >= 1.0:
+            return math.inf
+        total += 0.5 * n * weight * float(np.sum(-np.log1p(-ratio) - ratio))
+    return total
+
+
 # ---------------------------------------------------------------------------
 # Starting values
 
@@ -233,9 +278,9 @@ def _check_init_dict(init: dict, k: int, d: int, covariance_type: str) -> dict:
         raise ValueError(f"init['weights'] must have shape (n_components,) = ({k},); "
                          f"got shape {w.shape}.")
     if np.any(w <= 0):
-        raise ValueError(f"init['weights'] must all be positive; got {w.min()!r}.")
+        raise ValueError(f"init['weights'] must all be positive; got {float(w.min())!r}.")
     if abs(w.sum() - 1.0) > 1e-8:
-        raise ValueError(f"init['weights'] must sum to 1; they sum to {w.sum()!r}.")
+        raise ValueError(f"init['weights'] must sum to 1; they sum to {float(w.sum()):.12g}.")
 
     means = as_float_array(init["means"], "init['means']", ndim=None)
     if d == 1 and means.shape == (k,):
@@ -256,7 +301,7 @@ def _check_init_dict(init: dict, k: int, d: int, covariance_type: str) -> dict:
         if covariance_type == "diag" and np.any(cov[~np.eye(d, dtype=bool)] != 0):
             raise ValueError(f"covariance_type='diag' needs diagonal matrices; "
                              f"init['covariances'][{j}] has non-zero off-diagonal entries.")
-        smallest = np.linalg.eigvalsh(cov)[0]
+        smallest = float(np.linalg.eigvalsh(cov)[0])
         if smallest <= 0:
             raise ValueError(f"init['covariances'][{j}] is not positive definite "
                              f"(smallest eigenvalue {smallest!r}).")
@@ -300,7 +345,8 @@ class GMMResult:
         labelled points contribute ``log w_y + log N(x | mu_y, Sigma_y)``.
     loglik_history : numpy.ndarray, shape (n_iter + 1,)
         Log-likelihood at the starting values and after each iteration
-        (of the best restart); never decreasing.
+        (of the best restart); never decreasing, except for the small dips
+        the covariance floor can cause (see :func:`gmm_em`, Notes).
     n_iter : int
         Number of EM iterations of the best restart.
     converged : bool
@@ -465,22 +511,30 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
         raise ValueError(f"init must be one of {allowed} or a dict with keys 'weights', "
                          f"'means', 'covariances'; got {init!r}.")
 
-    xt = np.ascontiguousarray(x.T)
+    # Centre the data once. The likelihood is unchanged by a shift, and rounding then
+    # scales with the spread of the data rather than with its distance from 0.
+    centre = x.mean(axis=0)
+    xc = x - centre
+    xt = np.ascontiguousarray(xc.T)
+    scale2 = float(np.max(np.sum(xc * xc, axis=1)))
     best = None
     for _ in range(n_init):
         if init == "labels":
-            start = _labels_start(x, k, labels, covariance_type, reg_covar)
+            start = _labels_start(xc, k, labels, covariance_type, reg_covar)
         elif isinstance(init, str):
-            start = _random_start(x, k, init, covariance_type, reg_covar, rng)
+            start = _random_start(xc, k, init, covariance_type, reg_covar, rng)
+        else:
+            start = dict(start, means=start["means"] - centre)
         result = em(lambda params: _e_step(xt, params, labels, reg_covar),
                     lambda resp: _m_step(xt, resp, covariance_type, reg_covar),
-                    start, max_iter=max_iter, tol=tol, warn=False)
+                    start, max_iter=max_iter, tol=tol, warn=False,
+                    allowed_decrease=lambda params: _floor_cost(params, n, reg_covar, scale2))
         if best is None or result.loglik > best.loglik:
             best = result
     if not best.converged:
         warn_not_converged(best.n_iter, relative_change(best.loglik_history), stacklevel=3)
     return GMMResult(
-        weights=best.params["weights"], means=best.params["means"],
+        weights=best.params["weights"], means=best.params["means"] + centre,
         covariances=best.params["covariances"], loglik=best.loglik,
         loglik_history=best.loglik_history, n_iter=best.n_iter, converged=best.converged,
         responsibilities=np.ascontiguousarray(best.expectations.T),
@@ -489,7 +543,7 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
 
 
 def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans++",
-           n_init: int = 1, max_iter: int = 1000, tol: float = 1e-10, reg_covar: float = 1e-6,
+           n_init: int = 1, max_iter: int = 1000, tol: float = 1e-12, reg_covar: float = 1e-6,
            rng=None) -> GMMResult:
     r"""Fit a Gaussian mixture by maximum likelihood with the EM algorithm.
 
@@ -518,7 +572,7 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
         kept. Must be 1 when ``init`` is a dict.
     max_iter : int, default 1000
         Largest number of EM iterations per start.
-    tol : float, default 1e-10
+    tol : float, default 1e-12
         Stop when ``|l_t - l_{t-1}| <= tol * |l_t|`` for the total
         log-likelihood ``l``. (scikit-learn's ``tol`` is an absolute change of
         the *mean* log-likelihood, default 1e-3: far looser.)
@@ -558,6 +612,18 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
     The maximum likelihood estimate of a mixture is only a *local* maximum
     (the likelihood is unbounded when a component shrinks onto one point,
     which ``reg_covar`` prevents); ``n_init > 1`` guards against poor ones.
+
+    With ``reg_covar > 0`` the M-step is not exactly EM's (it maximises the
+    expected complete-data log-likelihood and then adds the floor), so the
+    log-likelihood is no longer guaranteed to increase: when a component
+    collapses onto fewer than ``D + 1`` distinct points it can dip, by at most
+    the floor's cost :math:`\sum_k \delta_k` computed in ``_floor_cost``
+    (negligible for healthy components). :func:`~mlecourse.em.em` allows
+    exactly that much and raises on anything larger. With ``reg_covar=0`` it
+    is plain EM and never decreases, until a component shrinks onto a single
+    point: the likelihood is unbounded there, the variance heads to 0 and the
+    log-likelihood to infinity (a ``ValueError`` once a covariance is exactly
+    singular). Keep ``reg_covar > 0`` unless that is the lesson.
 
     If all the points are identical, every component sits on that point
     with covariance ``reg_covar * I`` and the fit converges at once, with
@@ -603,7 +669,7 @@ def _check_labels(labels, n: int, k: int | None) -> tuple[np.ndarray, int]:
 
 def semisupervised_gmm_em(x, labels, n_components: int | None = None, *,
                           covariance_type: str = "full", init="labels", n_init: int = 1,
-                          max_iter: int = 1000, tol: float = 1e-10, reg_covar: float = 1e-6,
+                          max_iter: int = 1000, tol: float = 1e-12, reg_covar: float = 1e-6,
                           rng=None) -> GMMResult:
     r"""Fit a Gaussian mixture by EM when some points' components are known.
 

@@ -124,7 +124,7 @@ def _check_counts(counts) -> tuple:
 
 
 def linkage_em(counts=DLR_COUNTS, theta0: float = 0.5, *, max_iter: int = 1000,
-               tol: float = 1e-10, param_tol: float = 1e-12) -> LinkageResult:
+               tol: float = 1e-12, param_tol: float = 1e-12) -> LinkageResult:
     """EM for the genetic-linkage multinomial of Dempster, Laird and Rubin (1977).
 
     Parameters
@@ -136,7 +136,7 @@ def linkage_em(counts=DLR_COUNTS, theta0: float = 0.5, *, max_iter: int = 1000,
         Starting value, strictly between 0 and 1.
     max_iter : int, default 1000
         Largest number of iterations.
-    tol : float, default 1e-10
+    tol : float, default 1e-12
         Relative tolerance on the log-likelihood change (see :func:`mlecourse.em.em`).
     param_tol : float, default 1e-12
         Also require the last change of ``theta`` to be at most

@@ -77,7 +77,7 @@ def _e_step(x: np.ndarray, patterns, params: dict) -> tuple[dict, float]:
         the missing entries summed over rows.
     loglik : float
     """
-    from scipy.linalg import cho_solve, solve_triangular
+    from .gmm import _triangular_inverse
 
     mu, sigma = params["mean"], params["covariance"]
     filled = x.copy()
@@ -85,14 +85,15 @@ def _e_step(x: np.ndarray, patterns, params: dict) -> tuple[dict, float]:
     loglik = 0.0
     for rows, o in patterns:
         m = ~o
-        chol = _cholesky(sigma[np.ix_(o, o)])
+        chol = _cholesky(sigma[np.ix_(o, o)])                         # Sigma_oo = L L^T
+        l_inv = _triangular_inverse(chol)
         diff = x[np.ix_(rows, o)] - mu[o]                             # (n_p, |o|)
-        z = solve_triangular(chol, diff.T, lower=True)                # L^{-1} (x_o - mu_o)
+        z = diff @ l_inv.T                                            # rows L^{-1}(x_o - mu_o)
         loglik += (-0.5 * (rows.size * o.sum() * _LOG_2PI + np.sum(z * z))
                    - rows.size * np.log(np.diagonal(chol)).sum())
         if m.any():
             s_mo = sigma[np.ix_(m, o)]
-            coef = cho_solve((chol, True), s_mo.T).T                  # Sigma_mo Sigma_oo^{-1}
+            coef = (s_mo @ l_inv.T) @ l_inv                           # Sigma_mo Sigma_oo^{-1}
             filled[np.ix_(rows, m)] = mu[m] + diff @ coef.T
             cond_cov[np.ix_(m, m)] += rows.size * (sigma[np.ix_(m, m)] - coef @ s_mo.T)
     return {"filled": filled, "cond_cov": cond_cov}, float(loglik)
@@ -172,7 +173,7 @@ def _as_data_with_missing(x) -> np.ndarray:
     return arr
 
 
-def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-10) -> MissingEMResult:
+def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-12) -> MissingEMResult:
     r"""Maximum likelihood mean and covariance of a multivariate normal with missing values.
 
     Parameters
@@ -184,7 +185,7 @@ def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-10) -> MissingEMR
         information about the parameters and are left out of the fit.
     max_iter : int, default 1000
         Largest number of EM iterations.
-    tol : float, default 1e-10
+    tol : float, default 1e-12
         Stop when the relative change of the log-likelihood is at most ``tol``
         (see :func:`mlecourse.em.em`).
 
