@@ -1,10 +1,10 @@
 /*
  * Accessibility repairs for markup that the theme and docutils write.
  *
- * The built-site tests run axe-core on every page (tests/site/). These three
- * problems come from upstream templates, not from the book's content; each
- * repair below gives assistive technology the names and roles the page
- * means, and changes nothing visible. Jupyter Book adds every `_static/*.js`
+ * The built-site tests run axe-core on every page (tests/site/). The problems
+ * below come from upstream templates and libraries, not from the book's
+ * content; each repair gives assistive technology the names and roles the
+ * page means, and changes nothing visible. Jupyter Book adds every `_static/*.js`
  * file to each page.
  *
  * 1. pydata-sphinx-theme's search button has the visible text "Search Ctrl+K"
@@ -19,18 +19,21 @@
  * 3. docutils writes the bibliography as role="list" whose entries have the
  *    deprecated DPUB role "doc-biblioentry", so the list has no list items
  *    (axe: aria-required-children, critical). The entries become list items.
+ * 4. myst-nb names the toggle of a hidden code cell "Toggle hidden content"
+ *    while it shows "Show code cell source" (label-content-name-mismatch):
+ *    the toggle is named by the text it shows.
  *
  * And for the Jupyter widgets that the widget manager draws on the page
  * (ipywidgets 8.1 with @jupyter-widgets/html-manager 1.0):
  *
- * 4. A slider's handle (role="slider") is not tied to the slider's visible
+ * 5. A slider's handle (role="slider") is not tied to the slider's visible
  *    description, so it has no accessible name even when the author set
  *    `description=` (axe: aria-input-field-name). It is labelled by that
  *    description. A slider without a description stays unnamed: the tests
  *    report it, and the author must add one.
- * 5. The Play widget's buttons show only an icon (axe: button-name). They are
+ * 6. The Play widget's buttons show only an icon (axe: button-name). They are
  *    named after what they do.
- * 6. Labels whose tooltip is unset carry title="null", which the browser shows
+ * 7. Labels whose tooltip is unset carry title="null", which the browser shows
  *    as a "null" tooltip; the attribute is removed.
  */
 (function () {
@@ -128,10 +131,20 @@
     });
   }
 
+  function fixHiddenCellToggles() {
+    document.querySelectorAll("details > summary[aria-label]").forEach(function (summary) {
+      if (summary.getAttribute("aria-label") === "Toggle hidden content" &&
+          summary.textContent.trim()) {
+        summary.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function run() {
     fixSearchButtons();
     fixModeButtons();
     fixBibliography();
+    fixHiddenCellToggles();
     new MutationObserver(fixModeButtons).observe(document.documentElement, {
       attributes: true,
       attributeFilter: ["data-mode"],

@@ -241,6 +241,7 @@ JS_IMAGES = r"""
   complete: img.complete,
   width: img.naturalWidth,
   in_animation: !!img.closest("div.animation"),
+  in_widget: !!img.closest(".jupyter-widgets"),
   id: img.id || "",
 }))
 """

@@ -56,7 +56,15 @@ def test_images_load_and_have_alt_text(visit):
     for img in visit.images:
         why = alt_problem(img["alt"], img["attr_src"])
         if why:
-            where = "jshtml animation frame" if img["in_animation"] else img["attr_src"][:100]
+            if img["in_animation"]:
+                where = "jshtml animation frame (give the player alt text)"
+            elif img.get("in_widget"):
+                where = (
+                    "ipywidgets Image (it has no alt; show the figure in an HTML widget "
+                    "as <img alt=...> instead)"
+                )
+            else:
+                where = img["attr_src"][:100]
             problems.append(f"{where}: {why}")
     assert not problems, f"{visit.page}:{_fmt(problems)}"
 
