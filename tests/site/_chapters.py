@@ -102,24 +102,37 @@ def normalise(text: str) -> str:
 
 
 def text_outputs(nb) -> list[list[str]]:
-    """Per code cell, its text outputs (streams, text results, errors), in order."""
+    """Per code cell, its text outputs (streams, text results, errors), in order.
+
+    Everything a cell writes to one stream is one text, placed where the stream
+    first appears: how the kernel cuts a stream into messages, and how stdout
+    and stderr interleave, depend on timing (the build merges them the same
+    way, ``nb_merge_streams``).
+    """
     per_cell = []
     for cell in code_cells(nb):
-        texts = []
+        texts: list[str] = []
+        streams: dict[str, int] = {}
         for out in cell.get("outputs", []):
             kind = out.get("output_type")
             if kind == "stream":
-                texts.append(f"{out.get('name')}: {normalise(''.join(out.get('text', '')))}")
+                name = out.get("name")
+                text = "".join(out.get("text", ""))
+                if name in streams:
+                    texts[streams[name]] += text
+                else:
+                    streams[name] = len(texts)
+                    texts.append(f"{name}: {text}")
             elif kind in ("execute_result", "display_data"):
                 data = out.get("data", {})
                 for mime in TEXT_MIMES:
                     if mime in data:
                         value = data[mime]
                         value = "".join(value) if isinstance(value, list) else value
-                        texts.append(f"{mime}: {normalise(value)}")
+                        texts.append(f"{mime}: {value}")
             elif kind == "error":
                 texts.append(f"error: {out.get('ename')}: {out.get('evalue')}")
-        per_cell.append(texts)
+        per_cell.append([normalise(t) for t in texts])
     return per_cell
 
 

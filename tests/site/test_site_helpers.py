@@ -148,5 +148,10 @@ def test_output_comparison_catches_a_changed_number_and_ignores_addresses():
     assert "0.4213" in diffs[0] and "0.4214" in diffs[0]
     assert output_differences(_notebook([stream]), _notebook([stream], [])) != []
     assert text_outputs(_notebook([stream])) == [["stdout: mean 0.4213\n"]]
+    # print() may arrive in pieces; the build merges them (nb_merge_streams)
+    warn = {"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"}
+    pieces = [dict(stream, text="mean"), warn, dict(stream, text=" 0.4213\n")]
+    assert output_differences(_notebook(pieces), _notebook([stream, warn])) == []
+    assert output_differences(_notebook(pieces), _notebook([stream])) != []
     uid = "0123456789abcdef" * 2
     assert normalise(f'<img id="_anim_img{uid}"> anim{uid}') == '<img id="_anim_img…"> anim…'
