@@ -32,7 +32,7 @@ MU_Y_MLE = _reg.intercept + _reg.slope * XY[:, 0].mean()
 SHRINK = _obs.sum() / _obs.size
 
 # --- the shop (seed 11): three segments, five labelled customers each ----------------------
-_SEG_MEANS = np.array([[3.0, 4.0], [5.2, 4.0], [3.0, 8.5]])
+_SEG_MEANS = np.array([[8.0, 6.0], [10.2, 6.0], [8.0, 10.5]])
 _SEG_COVS = np.array([[[4.0, 0.0], [0.0, 2.25]], [[0.2, 0.0], [0.0, 0.45]],
                       [[1.0, 0.0], [0.0, 0.675]]])
 _rng = np.random.default_rng(11)
