@@ -45,15 +45,16 @@ def _patterns(observed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(np.flatnonzero(which == j), mask) for j, mask in enumerate(masks)]
 
 
+_SINGULAR = ("the covariance estimate became singular (not positive definite): among the "
+             "observed values some column is constant or an exact linear combination of "
+             "others, or there are too few rows for a D-dimensional covariance.")
+
+
 def _cholesky(matrix: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.cholesky(matrix)
     except np.linalg.LinAlgError:
-        raise ValueError(
-            "the covariance estimate became singular (not positive definite): among the "
-            "observed values some column is constant or an exact linear combination of "
-            "others, or there are too few rows for a D-dimensional covariance."
-        ) from None
+        raise ValueError(_SINGULAR) from None
 
 
 def _e_step(x: np.ndarray, patterns, params: dict) -> tuple[dict, float]:
@@ -107,7 +108,11 @@ def _m_step(expectations: dict) -> dict:
     mean = filled.mean(axis=0)
     diff = filled - mean
     cov = (diff.T @ diff + expectations["cond_cov"]) / n
-    return {"mean": mean, "covariance": 0.5 * (cov + cov.T)}
+    cov = 0.5 * (cov + cov.T)
+    eigenvalues = np.linalg.eigvalsh(cov)
+    if eigenvalues[0] <= 1e3 * cov.shape[0] * np.finfo(float).eps * eigenvalues[-1]:
+        raise ValueError(_SINGULAR)     # singular up to rounding: the likelihood is unbounded
+    return {"mean": mean, "covariance": cov}
 
 
 @dataclass(frozen=True, repr=False)
