@@ -2,17 +2,20 @@
 
 ``likelihood_explorer()`` traces a likelihood curve with a parameter
 slider; ``newton_stepper()`` steps through Newton's method on a
-log-likelihood. Both draw with matplotlib into an image widget, so the last
-picture is saved with the notebook's widget state and shows on a static page
-(the controls need a kernel to respond). ipywidgets and matplotlib are
-imported only when an explorer is built.
+log-likelihood. Both draw with matplotlib into an HTML widget holding an
+``<img>`` with alt text, so the last picture is saved with the notebook's
+widget state and shows on a static page (the controls need a kernel to
+respond). ipywidgets and matplotlib are imported only when an explorer is
+built.
 
-Every control has a ``description`` (its accessible label), and a text line
-under the figure says in words what the figure shows.
+Every control has a ``description`` (its accessible label), and the figure's
+alt text and a text line under it say in words what the figure shows.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import warnings
 
@@ -45,6 +48,13 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _img_html(png: bytes, alt: str, max_width: int) -> str:
+    """The PNG as an ``<img>`` with alt text (an ipywidgets Image cannot carry alt text)."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+            f'style="width: 100%; max-width: {max_width}px">')
+
+
 class LikelihoodExplorer:
     """A parameter slider that traces the likelihood curve of a sample.
 
@@ -62,8 +72,10 @@ class LikelihoodExplorer:
         The sample size: the first ``n`` values of the current pool of draws.
     new_sample_button : Button
         Draws a new pool from the seeded generator.
-    image : Image
-        The figure, as a PNG.
+    image : HTML
+        The figure, as an ``<img>`` with alt text saying what it shows.
+    png : bytes
+        The figure's PNG.
     status : HTML
         The figure in words: sample size, MLE, current value, relative likelihood.
     fig : Figure
@@ -109,7 +121,8 @@ class LikelihoodExplorer:
                                     style={"description_width": "initial"})
         self.new_sample_button = w.Button(description="New sample",
                                           tooltip="Draw a new sample from the true model")
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="650px"))
+        self.image = w.HTML()
+        self.png = b""
         self.status = w.HTML()
         self.widget = w.VBox([w.HBox([self.family_select, self.new_sample_button]),
                               w.HBox([self.theta_slider, self.n_slider]),
@@ -155,14 +168,20 @@ class LikelihoodExplorer:
         self._render()
 
     def _render(self) -> None:
-        self.image.value = _png(self.fig)
         p = self.spec["param"]
         v = self.panel.value
         ll_v = float(self.panel.fam.loglik(self.data, **{p: v}, **self.spec["fixed"]))
         rel = float(np.exp(ll_v - self.panel.ll_hat))
+        mle = self.mle
+        self.png = _png(self.fig)
+        alt = (f"Left: the {self.data.size} observations and the {self.family} model at "
+               f"{p} = {v:.3g}. Right: the relative likelihood of {p}, peaking at the MLE "
+               f"{mle:.3g}, with the true value {self.true_value:g} marked and the current "
+               f"value {v:.3g} at relative likelihood {rel:.3g}.")
+        self.image.value = _img_html(self.png, alt, 650)
         self.status.value = (
             f"n = {self.data.size} draws from the {self.family} model with true {p} = "
-            f"{self.true_value:g}. The MLE of {p} is {self.mle:.3f}. At {p} = {v:.3f} the "
+            f"{self.true_value:g}. The MLE of {p} is {mle:.3f}. At {p} = {v:.3f} the "
             f"log-likelihood is {ll_v:.2f} and the relative likelihood is {rel:.3f}.")
 
     # -- callbacks ----------------------------------------------------------
@@ -257,8 +276,10 @@ class NewtonStepper:
         Takes one Newton step.
     reset_button : Button
         Goes back to the start.
-    image : Image
-        The figure, as a PNG.
+    image : HTML
+        The figure, as an ``<img>`` with alt text saying what it shows.
+    png : bytes
+        The figure's PNG.
     table : HTML
         The iterates so far: theta, score, information, step.
     path : NewtonResult
@@ -300,7 +321,8 @@ class NewtonStepper:
             continuous_update=False, readout_format=".3g")
         self.step_button = w.Button(description="Newton step", tooltip="Take one Newton step")
         self.reset_button = w.Button(description="Reset", tooltip="Back to the start value")
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="600px"))
+        self.image = w.HTML()
+        self.png = b""
         self.table = w.HTML()
         self.widget = w.VBox([w.HBox([self.start_slider, self.step_button, self.reset_button]),
                               self.image, self.table])
@@ -334,7 +356,14 @@ class NewtonStepper:
         self.ax.set_title(f"step {self.steps}: \u03b8{self.steps} = "
                           f"{self.path.theta[self.steps]:.6g}", fontsize="medium")
         self.fig.tight_layout()
-        self.image.value = _png(self.fig)
+        self.png = _png(self.fig)
+        t_now = self.path.theta[self.steps]
+        alt = (f"The log-likelihood with Newton iterates 0 to {self.steps} marked on it; the "
+               f"current iterate is {t_now:.6g}.")
+        if self.steps < self.path.n_iter and np.isfinite(self.path.score[self.steps]):
+            alt += (f" The dashed quadratic approximation there has its stationary point at "
+                    f"{self.path.theta[self.steps + 1]:.6g}, the next iterate.")
+        self.image.value = _img_html(self.png, alt, 600)
         rows = []
         for t in range(self.steps + 1):
             step = f"{self.path.step[t]:.4g}" if t < self.path.n_iter else ""

@@ -72,7 +72,11 @@ def test_slider_moves_the_marker_and_the_model():
     assert cur.get_ydata()[0] == pytest.approx(np.exp(loglik("bernoulli", ex.data, p=0.3)
                                                       - ll_hat))
     np.testing.assert_allclose(find_artist(ex.panel.ax_data, "model").get_ydata(), [0.7, 0.3])
-    assert ex.image.value != before and ex.image.value[:4] == b"\x89PNG"
+    assert ex.image.value != before and ex.png[:4] == b"\x89PNG"
+    assert ex.image.value.startswith('<img src="data:image/png;base64,')
+    # the picture says in words what it shows
+    alt = ex.image.value.split('alt="')[1].split('"')[0]
+    assert f"MLE {ex.data.mean():.3g}" in alt and "p = 0.3" in alt
     assert "At p = 0.300" in ex.status.value
 
 
@@ -99,7 +103,7 @@ def test_two_explorers_with_the_same_seed_agree():
     a = likelihood_explorer("exponential", n=30, rng=2)
     b = likelihood_explorer("exponential", n=30, rng=2)
     np.testing.assert_array_equal(a.data, b.data)
-    assert a.image.value == b.image.value
+    assert a.png == b.png and a.image.value == b.image.value
 
 
 def test_family_change_resets_the_slider_and_the_data():
@@ -148,6 +152,8 @@ def test_newton_stepper_steps_resets_and_restarts():
     np.testing.assert_allclose(find_artist(st.ax, "iterates").get_xdata(), st.path.theta[:3])
     assert st.table.value.count("<tr>") == 1 + 3  # header and three iterates
     assert st.image.value != first
+    assert f"current iterate is {st.path.theta[2]:.6g}" in st.image.value
+    assert f"stationary point at {st.path.theta[3]:.6g}" in st.image.value
     for _ in range(st.path.n_iter + 3):  # stepping past the end stays at the end
         st.step_button.click()
     assert st.steps == st.path.n_iter
