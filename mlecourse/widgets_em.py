@@ -8,7 +8,7 @@
   of the current fit next to the log-likelihood so far. The buttons need a
   running Python kernel; on a static page the widget shows its saved state.
 
-Each iteration is one call of :func:`mlecourse.em.gmm_em` with
+Each iteration is one call of ``mlecourse.em.gmm_em`` with
 ``max_iter=1`` from the current parameters, so the stepper runs exactly the
 package's E-step and M-step: twenty single steps give the parameters of a
 twenty-iteration run.
@@ -47,13 +47,13 @@ class GMMStepper:
     rng : None, int or numpy.random.Generator, default None
         Randomness for ``init="random"``.
     reg_covar : float, default 1e-6
-        Passed to :func:`mlecourse.em.gmm_em`.
+        Passed to ``mlecourse.em.gmm_em``.
 
     Attributes
     ----------
     path : list of dict
         The parameters after 0, 1, 2, ... iterations (``path[0]`` is the start).
-    loglik_history : numpy.ndarray, shape (iteration + 1,)
+    loglik_history : ndarray, shape (iteration + 1,)
         The observed-data log-likelihood at each entry of ``path``.
     iteration : int
         Number of iterations carried out since the start (or the last reset).
@@ -148,7 +148,7 @@ class GMMStepper:
         ----------
         tol : float or None, default None
             Relative tolerance on the change of the log-likelihood; ``None``
-            uses the default of :func:`mlecourse.em.gmm_em`, so that a run
+            uses the default of ``mlecourse.em.gmm_em``, so that a run
             stops where ``gmm_em`` from the same start stops.
         max_steps : int, default 1000
             Largest number of iterations to add.

@@ -12,7 +12,7 @@
   static page (``to_jshtml``) or a live notebook.
 
 Mixture parameters are accepted in any of the forms the package uses: a
-:class:`mlecourse.em.GMMResult` (or anything with ``weights``, ``means`` and
+``mlecourse.em.GMMResult`` (or anything with ``weights``, ``means`` and
 ``covariances`` attributes) or a dict with those keys. For 1-D mixtures the
 means may have shape ``(K,)`` and the covariances ``(K,)`` (variances). Plotting
 never fits anything: the numbers come from the rest of the package.
@@ -56,16 +56,16 @@ def mixture_params(params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ----------
     params : GMMResult or dict
         An object with attributes ``weights``, ``means`` and ``covariances``
-        (such as :class:`mlecourse.em.GMMResult`) or a dict with those keys.
+        (such as ``mlecourse.em.GMMResult``) or a dict with those keys.
         Shapes ``(K,)``, ``(K, D)`` and ``(K, D, D)``; for one dimension the
         means may be ``(K,)`` and the covariances ``(K,)`` or ``(K, 1)``
         (variances).
 
     Returns
     -------
-    weights : numpy.ndarray, shape (K,)
-    means : numpy.ndarray, shape (K, D)
-    covariances : numpy.ndarray, shape (K, D, D)
+    weights : ndarray, shape (K,)
+    means : ndarray, shape (K, D)
+    covariances : ndarray, shape (K, D, D)
 
     Raises
     ------
@@ -158,7 +158,7 @@ def plot_mixture_1d(x, params, *, ax=None, bins=30, components: bool = True,
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure of size (6, 3.5) by default.
     bins : int or sequence, default 30
-        Histogram bins (passed to :meth:`matplotlib.axes.Axes.hist`).
+        Histogram bins (passed to ``matplotlib.axes.Axes.hist``).
     components : bool, default True
         Also draw each weighted component ``w_k N(x | mu_k, sigma_k^2)`` dashed.
     grid_size : int, default 400
@@ -215,7 +215,7 @@ def covariance_ellipse(mean, cov, *, n_std: float = 2.0, ax=None, **kwargs):
     ax : matplotlib.axes.Axes, optional
         Where to draw (the current axes by default).
     **kwargs
-        Passed to :class:`matplotlib.patches.Ellipse` (``edgecolor``, ``lw``...).
+        Passed to ``matplotlib.patches.Ellipse`` (``edgecolor``, ``lw``...).
 
     Returns
     -------
