@@ -185,3 +185,13 @@ def test_loglik_must_be_a_number():
 def test_repr():
     res = em(e_step, m_step, init=0.0, loglik=loglik)
     assert repr(res).startswith("EMResult(loglik=") and "converged" in repr(res)
+
+
+@pytest.mark.parametrize("module", ["mlecourse.em._driver", "mlecourse.em.gmm",
+                                    "mlecourse.em.missing", "mlecourse.em.linkage"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -49,7 +49,7 @@ class EMResult:
         The parameters after the last M-step (whatever the model's M-step returns).
     loglik : float
         Observed-data log-likelihood at ``params``.
-    loglik_history : numpy.ndarray, shape (n_iter + 1,)
+    loglik_history : ndarray, shape (n_iter + 1,)
         ``loglik_history[0]`` is the log-likelihood at the starting values and
         ``loglik_history[t]`` the one after the ``t``-th M-step; it never decreases.
     n_iter : int

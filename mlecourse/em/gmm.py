@@ -9,12 +9,12 @@ observed-data log-likelihood is
 
 EM alternates two small steps, each a pure function below:
 
-* **E-step** (:func:`_e_step`): the responsibilities
+* **E-step** (``_e_step()``): the responsibilities
   :math:`r_{nk} = P(z_n = k \mid x_n, \theta)`, computed in log space
-  (:func:`_log_weighted_densities`, then :func:`_log_normalize`); the log of
+  (``_log_weighted_densities()``, then ``_log_normalize()``); the log of
   the normalising constants summed over the points is :math:`\ell(\theta)`
   itself, so the E-step returns it for free.
-* **M-step** (:func:`_m_step`): weighted proportions, means and covariances,
+* **M-step** (``_m_step()``): weighted proportions, means and covariances,
   :math:`N_k = \sum_n r_{nk}`, :math:`w_k = N_k / N`,
   :math:`\mu_k = \sum_n r_{nk} x_n / N_k`,
   :math:`\Sigma_k = \sum_n r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top / N_k + \lambda I`
@@ -97,12 +97,12 @@ def _log_weighted_densities(xt: np.ndarray, weights: np.ndarray, means: np.ndarr
 
     Parameters
     ----------
-    xt : numpy.ndarray, shape (D, N)
+    xt : ndarray, shape (D, N)
         The data, one column per point.
-    weights : numpy.ndarray, shape (K,)
-    means : numpy.ndarray, shape (K, D)
-    chol : numpy.ndarray, shape (K, D, D)
-        Lower Cholesky factors of the covariances (:func:`_cholesky_factors`).
+    weights : ndarray, shape (K,)
+    means : ndarray, shape (K, D)
+    chol : ndarray, shape (K, D, D)
+        Lower Cholesky factors of the covariances (``_cholesky_factors()``).
     """
     d, n = xt.shape
     out = np.empty((weights.size, n))
@@ -330,11 +330,11 @@ class GMMResult:
 
     Attributes
     ----------
-    weights : numpy.ndarray, shape (K,)
+    weights : ndarray, shape (K,)
         Mixing proportions; positive, summing to 1.
-    means : numpy.ndarray, shape (K, D)
+    means : ndarray, shape (K, D)
         Component means (``(K, 1)`` for 1-D data).
-    covariances : numpy.ndarray, shape (K, D, D)
+    covariances : ndarray, shape (K, D, D)
         Component covariance matrices, ``reg_covar`` included. For
         ``covariance_type="diag"`` these are full matrices whose off-diagonal
         entries are exactly 0.
@@ -343,7 +343,7 @@ class GMMResult:
         parameters: a *total* over the points, not a per-point mean (so it is
         ``N`` times scikit-learn's ``score``). For :func:`semisupervised_gmm_em`
         labelled points contribute ``log w_y + log N(x | mu_y, Sigma_y)``.
-    loglik_history : numpy.ndarray, shape (n_iter + 1,)
+    loglik_history : ndarray, shape (n_iter + 1,)
         Log-likelihood at the starting values and after each iteration
         (of the best restart); never decreasing, except for the small dips
         the covariance floor can cause (see :func:`gmm_em`, Notes).
@@ -351,7 +351,7 @@ class GMMResult:
         Number of EM iterations of the best restart.
     converged : bool
         Whether the best restart met the tolerance before ``max_iter``.
-    responsibilities : numpy.ndarray, shape (N, K)
+    responsibilities : ndarray, shape (N, K)
         ``P(z_n = k | x_n)`` at the fitted parameters (one-hot rows for
         labelled points in the semi-supervised fit).
     covariance_type : str
@@ -455,9 +455,9 @@ class GMMResult:
 
         Returns
         -------
-        x : numpy.ndarray, shape (n, D)
+        x : ndarray, shape (n, D)
             The points (``(n, 1)`` for a 1-D mixture).
-        z : numpy.ndarray, shape (n,) of int
+        z : ndarray, shape (n,) of int
             The component each point was drawn from.
         """
         n = check_int(n, "n", low=1)

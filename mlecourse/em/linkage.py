@@ -76,9 +76,9 @@ class LinkageResult:
     loglik : float
         Multinomial log-likelihood at ``theta`` (with its constant, so it is a
         log-probability).
-    theta_history : numpy.ndarray, shape (n_iter + 1,)
+    theta_history : ndarray, shape (n_iter + 1,)
         ``theta_0`` (the start), ``theta_1``, ... ``theta_n_iter``.
-    loglik_history : numpy.ndarray, shape (n_iter + 1,)
+    loglik_history : ndarray, shape (n_iter + 1,)
         The log-likelihood at each iterate; never decreasing.
     n_iter : int
         Number of EM iterations.
@@ -97,7 +97,7 @@ class LinkageResult:
     counts: tuple
 
     def table(self):
-        """The iterates as a :class:`pandas.DataFrame` with columns ``t``, ``theta``, ``loglik``."""
+        """The iterates as a pandas ``DataFrame`` with columns ``t``, ``theta``, ``loglik``."""
         import pandas as pd
 
         return pd.DataFrame({"t": np.arange(self.n_iter + 1), "theta": self.theta_history,

@@ -11,10 +11,10 @@ where :math:`o = o(n)` are the entries observed in row :math:`n`. EM fills in
 the complete-data sufficient statistics :math:`\sum_n x_n` and
 :math:`\sum_n x_n x_n^\top` with their conditional expectations:
 
-* **E-step** (:func:`_e_step`): for the missing entries :math:`m` of a row,
+* **E-step** (``_e_step()``): for the missing entries :math:`m` of a row,
   :math:`\hat x_m = \mu_m + \Sigma_{mo}\Sigma_{oo}^{-1}(x_o - \mu_o)` and
   :math:`\operatorname{Cov}(x_m \mid x_o) = \Sigma_{mm} - \Sigma_{mo}\Sigma_{oo}^{-1}\Sigma_{om}`;
-* **M-step** (:func:`_m_step`): the complete-data MLE from the filled-in data,
+* **M-step** (``_m_step()``): the complete-data MLE from the filled-in data,
   :math:`\mu = \frac1N\sum_n \hat x_n` and
   :math:`\Sigma = \frac1N \sum_n \big[(\hat x_n - \mu)(\hat x_n - \mu)^\top + C_n\big]`
   where :math:`C_n` is the conditional covariance (zero on observed entries).
@@ -63,10 +63,10 @@ def _e_step(x: np.ndarray, patterns, params: dict) -> tuple[dict, float]:
 
     Parameters
     ----------
-    x : numpy.ndarray, shape (N, D)
+    x : ndarray, shape (N, D)
         Data with NaN for missing entries.
     patterns : list
-        Output of :func:`_patterns`.
+        Output of ``_patterns()``.
     params : dict
         ``mean`` (D,) and ``covariance`` (D, D).
 
@@ -121,19 +121,19 @@ class MissingEMResult:
 
     Attributes
     ----------
-    mean : numpy.ndarray, shape (D,)
+    mean : ndarray, shape (D,)
         Maximum likelihood estimate of the mean.
-    covariance : numpy.ndarray, shape (D, D)
+    covariance : ndarray, shape (D, D)
         Maximum likelihood estimate of the covariance (divisor ``N``, not ``N - 1``).
     loglik : float
         Observed-data log-likelihood at the estimate (a sum over the rows used).
-    loglik_history : numpy.ndarray, shape (n_iter + 1,)
+    loglik_history : ndarray, shape (n_iter + 1,)
         Log-likelihood at the starting values and after each iteration.
     n_iter : int
         Number of EM iterations.
     converged : bool
         Whether the tolerance was met before ``max_iter``.
-    imputed : numpy.ndarray, shape (N, D)
+    imputed : ndarray, shape (N, D)
         The data with each missing entry replaced by its conditional mean
         given the row's observed entries, at the estimate (rows with nothing
         observed get the estimated mean).
