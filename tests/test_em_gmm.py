@@ -297,6 +297,22 @@ def test_log_normalize_matches_scipy_and_survives_extremes():
     assert np.all(np.isfinite(resp))
 
 
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_one_component_is_the_normal_mle(covariance_type):
+    x = mixture_data(d=3, seed=14)
+    fit = gmm_em(x, 1, covariance_type=covariance_type)
+    cov = np.cov(x.T, bias=True)
+    if covariance_type == "diag":
+        cov = np.diag(np.diag(cov))
+    np.testing.assert_allclose(fit.means[0], x.mean(axis=0), atol=1e-12)
+    np.testing.assert_allclose(fit.covariances[0], cov + 1e-6 * np.eye(3), rtol=1e-12,
+                               atol=1e-15)
+    assert fit.weights[0] == 1.0 and fit.converged and fit.n_iter == 2   # MLE, then confirm
+    assert fit.loglik == pytest.approx(
+        stats.multivariate_normal(x.mean(axis=0), cov + 1e-6 * np.eye(3)).logpdf(x).sum(),
+        rel=1e-12)
+
+
 def test_one_dimensional_input_equals_column_input():
     x = faithful_eruptions()
     a = gmm_em(x, 2, rng=5)

@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy import optimize, stats
 
 from mlecourse.em import ConvergenceWarning, MissingEMResult, mvn_missing_em
@@ -122,6 +124,50 @@ def test_agrees_with_direct_maximisation_of_observed_likelihood():
     # the reported log-likelihood is the observed-data one, computed independently
     assert fit.loglik == pytest.approx(observed_loglik(x, fit.mean, fit.covariance), rel=1e-12)
     assert np.all(np.diff(fit.loglik_history) >= -1e-12 * abs(fit.loglik))
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(8, 40), d=st.integers(1, 3), frac=st.floats(0.0, 0.5),
+       seed=st.integers(0, 2**32 - 1))
+def test_random_patterns_monotone_and_consistent(n, d, frac, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(d, d))
+    x = rng.normal(size=(n, d)) @ (a + d * np.eye(d))
+    x[rng.uniform(size=x.shape) < frac] = np.nan
+    observed = ~np.isnan(x)
+    used = observed.any(axis=1)
+    assume(used.sum() > d + 1)
+    assume(np.all((observed[used].T.astype(int) @ observed[used].astype(int)) >= 2))
+    try:
+        fit = mvn_missing_em(x)
+    except ValueError as exc:      # too little overlap: the likelihood is unbounded
+        assume("singular" not in str(exc))
+        raise
+    h = fit.loglik_history
+    assert np.all(np.diff(h) >= -1e-10 * np.abs(h[1:]) - 1e-12)
+    assert fit.loglik == pytest.approx(observed_loglik(x, fit.mean, fit.covariance), rel=1e-10)
+    assert np.all(np.linalg.eigvalsh(fit.covariance) > 0)
+    np.testing.assert_array_equal(fit.imputed[observed], x[observed])
+
+
+def test_unbounded_likelihood_is_an_error():
+    # only three rows have all three columns, and three points in 3-D lie on a plane: the
+    # covariance can collapse onto it, the likelihood has no maximum
+    rng = np.random.default_rng(723543370)
+    a = rng.normal(size=(3, 3))
+    x = rng.normal(size=(15, 3)) @ (a + 3 * np.eye(3))
+    x[rng.uniform(size=x.shape) < 0.40625] = np.nan
+    assert np.sum(~np.isnan(x).any(axis=1)) == 3
+    with pytest.raises(ValueError, match=r"^the likelihood appears to be unbounded: after 1000 "
+                                         r"iterations the covariance estimate is still heading "
+                                         r"towards a singular matrix \(smallest to largest "
+                                         r"eigenvalue [0-9.]+e-[0-9]+\)\. Too few rows have "
+                                         r"the columns observed together to pin down a "
+                                         r"non-singular covariance\.$"):
+        mvn_missing_em(x)
+    # given more iterations the estimate does reach a singular matrix
+    with pytest.raises(ValueError, match=r"^the covariance estimate became singular"):
+        mvn_missing_em(x, max_iter=5000)
 
 
 def test_imputed_values_are_conditional_means():

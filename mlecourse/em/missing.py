@@ -208,7 +208,9 @@ def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-12) -> MissingEMR
         If ``x`` is not 2-D, contains infinity, has a column with no observed
         value or with a single distinct observed value, has two columns never
         observed in the same row (their covariance is not identified), or the
-        covariance estimate becomes singular.
+        covariance estimate becomes singular, or is still heading towards a
+        singular matrix after ``max_iter`` iterations (the likelihood is then
+        unbounded and there is no MLE).
 
     Notes
     -----
@@ -252,6 +254,14 @@ def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-12) -> MissingEMR
                 {"mean": mean0, "covariance": np.diag(var0)},
                 max_iter=max_iter, tol=tol, warn=False)
     if not result.converged:
+        eigenvalues = np.linalg.eigvalsh(result.params["covariance"])
+        if eigenvalues[0] < 1e-8 * eigenvalues[-1]:
+            raise ValueError(
+                f"the likelihood appears to be unbounded: after {result.n_iter} iterations the "
+                "covariance estimate is still heading towards a singular matrix (smallest to "
+                f"largest eigenvalue {eigenvalues[0] / eigenvalues[-1]:.1e}). Too few rows "
+                "have the columns observed together to pin down a non-singular covariance."
+            )
         warn_not_converged(result.n_iter, relative_change(result.loglik_history), stacklevel=2)
     imputed = np.tile(result.params["mean"], (arr.shape[0], 1))
     imputed[used] = result.expectations["filled"]
