@@ -212,30 +212,18 @@ def _counts(k, n, name="k"):
     return kf
 
 
-def _lr_limits(k, n, drop):
-    """Likelihood-ratio limits for an array of counts ``k``, by vectorised bisection."""
-    from scipy import special
+def _lr_limits(k, n, level):
+    """Likelihood-ratio limits for an array of counts ``k``.
 
-    p_hat = k / n
-    ll_hat = special.xlogy(k, p_hat) + special.xlog1py(n - k, -p_hat)
+    Only ``n + 1`` counts are possible, so each distinct count is solved once
+    by :func:`mlecourse.intervals.binomial_interval` and the limits are
+    looked up.
+    """
+    from .intervals import binomial_interval
 
-    def inside(p):  # is l(p) within `drop` of its maximum?
-        return special.xlogy(k, p) + special.xlog1py(n - k, -p) >= ll_hat - drop
-
-    limits = []
-    for edge_value in (0.0, 1.0):
-        # Each limit lies between p_hat (inside the interval) and the edge of
-        # [0, 1] (outside it, where the log-likelihood is -inf, unless p_hat is
-        # at that edge, in which case the limit is the edge itself).
-        inner, outer = p_hat.copy(), np.full_like(p_hat, edge_value)
-        for _ in range(200):
-            mid = 0.5 * (inner + outer)
-            ok = inside(mid)
-            inner, outer = np.where(ok, mid, inner), np.where(ok, outer, mid)
-            if np.all(np.abs(outer - inner) <= 4e-16 * np.maximum(np.abs(mid), 1e-300)):
-                break
-        limits.append(0.5 * (inner + outer))
-    return limits[0], limits[1]
+    uniq, inverse = np.unique(k.astype(int), return_inverse=True)
+    lims = np.array([binomial_interval(int(u), n, "lr", level) for u in uniq])
+    return lims[inverse, 0].reshape(k.shape), lims[inverse, 1].reshape(k.shape)
 
 
 def bernoulli_conf_int(k, n: int, *, level: float = 0.95, method: str = "wald"):
@@ -286,7 +274,7 @@ def bernoulli_conf_int(k, n: int, *, level: float = 0.95, method: str = "wald"):
         half = z * np.sqrt(p_hat * (1 - p_hat) / n)
         low, high = p_hat - half, p_hat + half
     else:
-        low, high = _lr_limits(kf, n, stats.chi2.ppf(level, 1) / 2)
+        low, high = _lr_limits(kf, n, level)
     if scalar:
         return float(low[0]), float(high[0])
     return low, high
@@ -331,19 +319,16 @@ def exact_coverage(n: int, p, method: str = "wald", *, level: float = 0.95):
     >>> round(exact_coverage(10, 0.1, "wald"), 4)
     0.6497
     """
-    from scipy import stats
+    from .intervals import exact_coverage as _exact
 
     n = check_int(n, "n", low=1)
     method = _check_method(method)
     level = _check_level(level)
     ps = _check_ps(p)
-    ks = np.arange(n + 1)
-    low, high = bernoulli_conf_int(ks, n, level=level, method=method)
-    pf = ps.reshape(-1, 1)
-    covers = (low <= pf) & (pf <= high)
-    pmf = stats.binom.pmf(ks, n, pf)
-    out = np.sum(pmf * covers, axis=1).reshape(ps.shape)
-    return float(out) if out.ndim == 0 else out
+    # clipping the Wald interval to [0, 1] (as mlecourse.intervals does) never
+    # changes whether a p in [0, 1] is covered, so the two agree exactly
+    return _exact(n, ps if ps.ndim else float(ps), "lr" if method == "profile" else method,
+                  level)
 
 
 def coverage(n: int, p, method: str = "wald", *, reps: int = 10_000, level: float = 0.95,
