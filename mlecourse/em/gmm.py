@@ -21,9 +21,13 @@ EM alternates two small steps, each a pure function below:
   with a small floor :math:`\lambda` (``reg_covar``).
 
 The generic loop, stopping rule and monotonicity check live in
-:func:`mlecourse.em.em`.
+:func:`mlecourse.em.em`. The floor :math:`\lambda` makes the M-step slightly
+inexact, so the check allows the (computable) amount by which it can lower
+the log-likelihood: see ``_floor_cost()`` and the Notes of :func:`mlecourse.em.gmm_em`.
 
-Storage. Inside the fit the data are kept as a ``(D, N)`` array and the
+Storage. The data are centred once (the likelihood does not change under a
+shift, and rounding then scales with the spread of the data, not with their
+distance from 0). Inside the fit the data are kept as a ``(D, N)`` array and the
 responsibilities as a ``(K, N)`` array, one row per component: every
 operation then runs along a contiguous row of length ``N``, which is several
 times faster than the ``(N, D)`` / ``(N, K)`` layout for the small ``D`` and
