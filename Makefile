@@ -37,7 +37,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
 unit: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -q -m "not site" tests
+	$(BIN)/python -m pytest -q -m "not site" tests --doctest-modules mlecourse
 
 site: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q -m site tests
