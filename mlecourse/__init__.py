@@ -18,6 +18,10 @@ __version__ = "0.1.0"
 _LAZY = {
     "gmm_em": ("em", "gmm_em"),
     "GMMResult": ("em", "GMMResult"),
+    "semisupervised_gmm_em": ("em", "semisupervised_gmm_em"),
+    "mvn_missing_em": ("em", "mvn_missing_em"),
+    "linkage_em": ("em", "linkage_em"),
+    "ConvergenceWarning": ("em", "ConvergenceWarning"),
     "em": ("em", None),
     "datasets": ("datasets", None),
     "diagnostics": ("diagnostics", None),
