@@ -7,13 +7,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 BOOK_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test lint unit site bench student clean help
+.PHONY: book test lint unit site bench student grade clean help
 
 help:
 	@echo "make book    build the site into _build/html (creates .venv on first use)"
 	@echo "make test    lint, package tests, the book build with -W, built-site tests"
 	@echo "make bench   benchmarks and build budgets (prints ratios)"
 	@echo "make student student notebooks without solutions, into student/"
+	@echo "make grade   grade SUBMISSIONS=<dir> against tests/instructor, into grades/"
 	@echo "make clean   remove the build and caches (keeps .venv)"
 
 $(BIN)/python:
@@ -50,5 +51,9 @@ bench: $(VENV)/.test-installed
 student: $(VENV)/.test-installed
 	$(BIN)/mlecourse assign --out student
 
+SUBMISSIONS ?= submissions
+grade: $(VENV)/.test-installed
+	$(BIN)/mlecourse grade $(SUBMISSIONS) --tests tests/instructor --out grades --jobs 2
+
 clean:
-	rm -rf _build student .pytest_cache .ruff_cache .hypothesis
+	rm -rf _build student grades .pytest_cache .ruff_cache .hypothesis
