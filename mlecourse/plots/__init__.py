@@ -8,5 +8,5 @@ numerical work lives here: the numbers come from the rest of the package.
 # Each submodule adds its names here, one line per submodule.
 from .diagnostics import *  # noqa: F401,F403
 from .likelihood import *  # noqa: F401,F403
-from .sampling import *  # noqa: F401,F403
 from .mixtures import *  # noqa: F401,F403
+from .sampling import *  # noqa: F401,F403
