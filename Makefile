@@ -30,8 +30,10 @@ $(VENV)/.test-installed: $(VENV)/.book-installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# one BLAS thread per kernel: the chapters' arrays are small, and on a two-core
+# machine (or Binder's one) threads only compete with each other
 book: $(VENV)/.book-installed
-	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "Built. Open _build/html/index.html, or serve it: $(BIN)/python -m http.server -d _build/html 8000"
 
 lint: $(VENV)/.test-installed

@@ -33,6 +33,7 @@ _LAZY = {
     "robust": ("robust", None),
     "simulate": ("simulate", None),
     "widgets": ("widgets", None),
+    "widgets_em": ("widgets_em", None),
 }
 
 __all__ = [
