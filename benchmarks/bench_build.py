@@ -16,8 +16,9 @@ prints as one table with a budget and a pass/fail column:
 - each chapter page's weight: its HTML plus the image files it shows.
 
 Exits 1 if a budget is missed. Options: ``--build-dir DIR`` reuses a build made
-with ``--path-output DIR`` (skips the two builds), ``--chapters NAME ...``
-limits the per-chapter rows (e.g. ``book/likelihood``).
+with ``--path-output DIR`` (skips the two builds; it must be built from the
+current code, since the execution cache cannot see a change in ``mlecourse``),
+``--chapters NAME ...`` limits the per-chapter rows (e.g. ``book/likelihood``).
 """
 
 from __future__ import annotations

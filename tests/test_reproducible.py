@@ -8,7 +8,8 @@ and a fresh run in a new kernel; without a build it runs the chapter twice.
 ``benchmarks/bench_build.py`` does the same for every chapter.
 
 Object reprs' memory addresses (``at 0x7f...``) and the random ids of widget
-models and animation players are the only text allowed to differ.
+models, animation players and pandas Styler tables are the only text allowed
+to differ.
 """
 
 from __future__ import annotations

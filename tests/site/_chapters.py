@@ -25,6 +25,8 @@ _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
 _WIDGET_ID = re.compile(r'"model_id":\s*"[0-9a-f]{32}"')
 # matplotlib's jshtml player names its elements with a random id.
 _ANIM_ID = re.compile(r"(_anim_\w*?|anim)[0-9a-f]{32}")
+# pandas' Styler names its table and cells with a random 5-digit hex id.
+_STYLER_ID = re.compile(r"\bT_[0-9a-f]{5}(?![0-9a-zA-Z])")
 
 
 def chapters() -> list[Path]:
@@ -98,6 +100,7 @@ def errors(nb) -> list[str]:
 def normalise(text: str) -> str:
     text = _ADDRESS.sub("at 0x…", text)
     text = _WIDGET_ID.sub('"model_id": "…"', text)
+    text = _STYLER_ID.sub("T_…", text)
     return _ANIM_ID.sub(r"\1…", text)
 
 

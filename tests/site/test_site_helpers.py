@@ -155,3 +155,6 @@ def test_output_comparison_catches_a_changed_number_and_ignores_addresses():
     assert output_differences(_notebook(pieces), _notebook([stream])) != []
     uid = "0123456789abcdef" * 2
     assert normalise(f'<img id="_anim_img{uid}"> anim{uid}') == '<img id="_anim_img…"> anim…'
+    styler = '<style>#T_147a8 th {}</style><table id="T_147a8"><td id="T_147a8_row0_col0">'
+    assert normalise(styler) == '<style>#T_… th {}</style><table id="T_…"><td id="T_…_row0_col0">'
+    assert normalise("T_147a8x and T_147a") == "T_147a8x and T_147a"
