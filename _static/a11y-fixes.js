@@ -22,18 +22,20 @@
  * 4. myst-nb names the toggle of a hidden code cell "Toggle hidden content"
  *    while it shows "Show code cell source" (label-content-name-mismatch):
  *    the toggle is named by the text it shows.
+ * 5. Sphinx's module index shows its collapse toggles as images with the alt
+ *    text "-"; they are given the name of what they do.
  *
  * And for the Jupyter widgets that the widget manager draws on the page
  * (ipywidgets 8.1 with @jupyter-widgets/html-manager 1.0):
  *
- * 5. A slider's handle (role="slider") is not tied to the slider's visible
+ * 6. A slider's handle (role="slider") is not tied to the slider's visible
  *    description, so it has no accessible name even when the author set
  *    `description=` (axe: aria-input-field-name). It is labelled by that
  *    description. A slider without a description stays unnamed: the tests
  *    report it, and the author must add one.
- * 6. The Play widget's buttons show only an icon (axe: button-name). They are
+ * 7. The Play widget's buttons show only an icon (axe: button-name). They are
  *    named after what they do.
- * 7. Labels whose tooltip is unset carry title="null", which the browser shows
+ * 8. Labels whose tooltip is unset carry title="null", which the browser shows
  *    as a "null" tooltip; the attribute is removed.
  */
 (function () {
@@ -140,8 +142,15 @@
     });
   }
 
+  function fixModuleIndexToggles() {
+    document.querySelectorAll("table.modindextable img.toggler").forEach(function (img) {
+      img.setAttribute("alt", "Show or hide the modules of this package");
+    });
+  }
+
   function run() {
     fixSearchButtons();
+    fixModuleIndexToggles();
     fixModeButtons();
     fixBibliography();
     fixHiddenCellToggles();

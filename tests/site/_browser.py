@@ -195,8 +195,10 @@ def _content_type(path: Path) -> str:
 
 JS_RAW_MATH = r"""
 () => {
+  // Code, and Sphinx's literal text (span.pre, e.g. a default value '$\theta$'
+  // in an API signature), is Python, not TeX.
   const skip = "pre, code, kbd, samp, script, style, textarea, noscript, template, "
-             + "mjx-container, mjx-assistive-mml, .highlight";
+             + "mjx-container, mjx-assistive-mml, .highlight, span.pre, dt.sig";
   const patterns = [
     /\$\$/, /\\\(/, /\\\)/, /\\\[/, /\\\]/, /\\begin\{/, /\\end\{/,
     /\$[^$\n]*\\[A-Za-z]+[^$\n]*\$/, /\$[A-Za-z0-9_^{}\\ ]{1,40}\$/,
