@@ -42,7 +42,13 @@ lint: $(VENV)/.test-installed
 unit: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q -m "not site" tests --doctest-modules mlecourse
 
-site: $(VENV)/.test-installed
+# offline copies of the scripts the pages load from CDNs (MathJax, RequireJS, the
+# widget manager) and axe-core, for the browser tests
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+site: $(VENV)/.test-installed node_modules/.package-lock.json
 	$(BIN)/python -m pytest -q -m site tests
 
 test: lint unit book site
