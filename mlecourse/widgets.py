@@ -318,7 +318,8 @@ class NewtonStepper:
         self.start_slider = w.FloatSlider(
             value=start, min=float(rng_[0]), max=float(rng_[1]),
             step=float(rng_[1] - rng_[0]) / 200, description="Start \u03b80",
-            continuous_update=False, readout_format=".3g")
+            continuous_update=False, readout_format=".3g",
+            style={"description_width": "initial"})
         self.step_button = w.Button(description="Newton step", tooltip="Take one Newton step")
         self.reset_button = w.Button(description="Reset", tooltip="Back to the start value")
         self.image = w.HTML()

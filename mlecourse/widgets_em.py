@@ -234,7 +234,8 @@ def em_stepper(x, n_components: int, *, init="random", rng=None, labels=None,
     stepper = GMMStepper(x, n_components, init=init, rng=rng)
     if stepper.x.shape[1] > 2:
         raise ValueError(f"em_stepper draws 1-D or 2-D data; got {stepper.x.shape[1]} columns.")
-    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    # an HTML <img> rather than an ipywidgets Image, which cannot carry alt text
+    image = widgets.HTML(layout=widgets.Layout(max_width="100%"))
     status = widgets.HTML()
     buttons = {
         "step": widgets.Button(description="Step", tooltip="one EM iteration: E-step, M-step",
@@ -249,8 +250,13 @@ def em_stepper(x, n_components: int, *, init="random", rng=None, labels=None,
     }
 
     def refresh():
-        image.value = _render(stepper, labels, figsize, dpi)
+        from .widgets import _img_html
+
         w = ", ".join(f"{v:.3f}" for v in stepper.path[-1]["weights"])
+        alt = (f"The mixture fitted after EM iteration {stepper.iteration} (left, weights {w}) "
+               f"and the log-likelihood so far (right, now {stepper.loglik:.3f}).")
+        image.value = _img_html(_render(stepper, labels, figsize, dpi), alt,
+                                int(figsize[0] * dpi))
         status.value = (f"iteration {stepper.iteration}: log-likelihood "
                         f"{stepper.loglik:.6f}; weights {w}")
 

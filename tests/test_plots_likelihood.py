@@ -320,6 +320,7 @@ def test_animation_html_has_alt_text_and_a_labelled_slider():
     html = animation_html(anim, 'The marker climbs to the peak at "0.55".')
     assert '<img alt="The marker climbs to the peak at &quot;0.55&quot;." id=' in html
     assert 'aria-label="Animation frame"' in html
+    assert "maxcdn" not in html  # the theme has the icons; no request to a CDN
     with pytest.raises(ValueError, match="alt must be a non-empty description"):
         animation_html(anim, " ")
     with pytest.raises(TypeError, match="anim must be a matplotlib Animation"):

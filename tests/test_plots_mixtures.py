@@ -200,10 +200,17 @@ def test_em_animation_2d_frame_draws_that_frames_mixture():
 
 
 def test_em_animation_as_html_embeds_every_frame():
-    html = pm.em_animation(X2, _path_2d(2), as_html=True, figsize=(3, 2), dpi=40)
+    html = pm.em_animation(X2, _path_2d(2), as_html=True, figsize=(3, 2), dpi=40,
+                           alt="Two ellipses separating <short> & long eruptions")
     assert isinstance(html, str)
     assert html.count("data:image/png;base64") == 2
     assert plt.get_fignums() == []  # the figure was closed
+    # accessible and offline: alt text on the frame, a labelled slider, no CDN stylesheet
+    assert 'alt="Two ellipses separating &lt;short&gt; &amp; long eruptions"' in html
+    assert 'aria-label="Animation frame"' in html
+    assert "maxcdn" not in html
+    with pytest.raises(ValueError, match="as_html=True needs alt"):
+        pm.em_animation(X2, _path_2d(2), as_html=True, figsize=(3, 2), dpi=40)
 
 
 def test_em_animation_rejects_bad_input():

@@ -819,15 +819,12 @@ def animation_html(anim, alt: str) -> str:
     str
         The HTML.
     """
-    from html import escape
-
     from matplotlib.animation import Animation
+
+    from ._html import accessible_jshtml
 
     if not isinstance(anim, Animation):
         raise TypeError(f"anim must be a matplotlib Animation; got {type(anim).__name__}.")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("alt must be a non-empty description of what the animation shows.")
-    html = anim.to_jshtml()
-    html = html.replace("<img id=", f'<img alt="{escape(alt.strip())}" id=', 1)
-    html = html.replace('type="range"', 'type="range" aria-label="Animation frame"', 1)
-    return html
+    return accessible_jshtml(anim.to_jshtml(), alt)

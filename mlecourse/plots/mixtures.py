@@ -434,7 +434,7 @@ class _FrameDrawer:
 def em_animation(x, path: Sequence, *, iterations: Sequence[int] | None = None,
                  logliks: Sequence[float] | None = None, figsize=(5.5, 3.2), dpi: int = 72,
                  interval: int = 500, bins=30, labels: Sequence[str] | None = None,
-                 max_frames: int = 40, as_html: bool = False):
+                 max_frames: int = 40, as_html: bool = False, alt: str | None = None):
     """An animation of EM's progress: one frame per set of parameters in ``path``.
 
     For 1-D data each frame shows the histogram with the current mixture
@@ -472,6 +472,9 @@ def em_animation(x, path: Sequence, *, iterations: Sequence[int] | None = None,
         PNG image (what ``anim.to_jshtml()`` gives, rendered with one draw per
         frame) and close the figure. Display it with
         ``IPython.display.HTML(...)``; it plays on a static page.
+    alt : str, optional
+        Required with ``as_html=True``: what the animation shows, in words,
+        put on the frame image for screen readers.
 
     Returns
     -------
@@ -510,13 +513,18 @@ def em_animation(x, path: Sequence, *, iterations: Sequence[int] | None = None,
             raise ValueError(f"logliks must have one entry per frame ({n}); got {logliks.size}.")
     dpi = check_int(dpi, "dpi", low=20, high=100)
     interval = check_int(interval, "interval", low=1)
+    if as_html and (not isinstance(alt, str) or not alt.strip()):
+        raise ValueError("as_html=True needs alt: a description of what the animation shows, "
+                         "for readers who cannot see it.")
 
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
     draw = _FrameDrawer(ax, x, frames, iterations, logliks, bins, labels)
     draw(0)
     fig.tight_layout()
     if as_html:
-        return _to_jshtml(fig, draw, n, interval)
+        from ._html import accessible_jshtml
+
+        return accessible_jshtml(_to_jshtml(fig, draw, n, interval), alt)
     from matplotlib.animation import FuncAnimation
 
     return FuncAnimation(fig, draw, frames=n, interval=interval, blit=False)
