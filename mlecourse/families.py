@@ -17,9 +17,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from ._validate import as_float_array, check_int, check_real
+
+
+class _LazySpecial:
+    """``scipy.special``, imported on first use: it is a fifth of a second, and
+    ``import mlecourse`` should cost little more than ``import numpy``."""
+
+    def __getattr__(self, name):
+        from scipy import special as module
+
+        return getattr(module, name)
+
+
+special = _LazySpecial()
 
 __all__ = ["Family", "DegenerateSampleError", "FAMILIES", "get_family", "loglik", "names"]
 
