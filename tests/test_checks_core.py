@@ -1,9 +1,20 @@
-"""The self-check runner: clear messages, never an exception."""
+"""The self-check runner: clear messages, never an exception; the shared answer parsers."""
+
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from mlecourse.checks import _core
+from mlecourse.checks import (
+    AnswerError,
+    _core,
+    as_choice,
+    as_number,
+    as_numbers,
+    as_sequence,
+    as_vector,
+    as_whole_number,
+)
 from mlecourse.checks._core import approx, evaluate
 
 
@@ -69,3 +80,154 @@ def test_duplicate_registration_is_refused(label):
         @_core.register(label)
         def _other(answer):
             return None
+
+
+# --- the answer parsers shared by every chapter's checks ------------------------------------
+
+
+@pytest.mark.parametrize("answer, value", [
+    (2, 2.0), (-0.25, -0.25), (np.float64(1.5), 1.5), (np.float32(0.5), 0.5),
+    (np.int64(7), 7.0), (np.uint8(3), 3.0), (np.array(2.5), 2.5), (np.array(4), 4.0),
+    (Fraction(1, 4), 0.25),
+])
+def test_as_number_accepts_real_numbers(answer, value):
+    got = as_number(answer)
+    assert got == value and type(got) is float
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("0.5", "expected a number, got the text '0.5'."),
+    (b"1", "expected a number, got the text b'1'."),
+    (True, "expected a number, got True."),
+    (np.bool_(False), "expected a number, got np.False_."),
+    (np.array(True), "expected a number, got np.True_."),
+    (None, "expected a single number; got None."),
+    ([1.0], "expected a single number; got a list of 1 values."),
+    ((1.0, 2.0), "expected a single number; got a tuple of 2 values."),
+    ({"a": 1}, "expected a single number; got dict."),
+    (1 + 2j, "expected a single number; got complex."),
+    (np.array([1.0]), "expected a single number; got an array of shape (1,)."),
+    (np.array([[1.0]]), "expected a single number; got an array of shape (1, 1)."),
+    (float("nan"), "the answer is NaN or infinite."),
+    (np.inf, "the answer is NaN or infinite."),
+    (np.array(-np.inf), "the answer is NaN or infinite."),
+])
+def test_as_number_rejects_with_the_reason(answer, message):
+    with pytest.raises(AnswerError) as info:
+        as_number(answer)
+    assert str(info.value) == message
+    with pytest.raises(AnswerError, match=r"^se_fb: " + message[:8]):
+        as_number(answer, "se_fb")
+
+
+def test_answer_error_is_a_value_error():
+    assert issubclass(AnswerError, ValueError)
+
+
+def test_as_whole_number():
+    assert as_whole_number(6) == 6 and type(as_whole_number(6.0)) is int
+    assert as_whole_number(np.int64(-3)) == -3
+    with pytest.raises(AnswerError, match=r"^n: expected a whole number; got 6\.5\.$"):
+        as_whole_number(6.5, "n")
+    with pytest.raises(AnswerError, match="got the text '6'"):
+        as_whole_number("6")
+    with pytest.raises(AnswerError, match="got True"):
+        as_whole_number(True)
+
+
+def test_as_numbers_accepts_tuples_lists_and_1d_arrays():
+    assert as_numbers((1, 2.5), 2) == (1.0, 2.5)
+    assert as_numbers([np.float32(0.5), np.int64(2), np.array(3.0)], 3) == (0.5, 2.0, 3.0)
+    got = as_numbers(np.array([0.25, 0.75]), 2)
+    assert got == (0.25, 0.75) and all(type(v) is float for v in got)
+
+
+@pytest.mark.parametrize("answer, message", [
+    (0.5, "expected a tuple of two numbers (p_hat, ratio); got float."),
+    ("0.5, 2", "expected a tuple of two numbers (p_hat, ratio); got the text '0.5, 2'."),
+    ((1.0,), "expected a tuple of two numbers (p_hat, ratio); got a tuple of 1 values."),
+    ([1.0, 2.0, 3.0], "expected a tuple of two numbers (p_hat, ratio); got a list of 3 values."),
+    (np.ones((2, 2)), "expected a tuple of two numbers (p_hat, ratio); got an array of shape "
+                      "(2, 2)."),
+    ({"p_hat": 1, "ratio": 2}, "expected a tuple of two numbers (p_hat, ratio); got dict."),
+    (None, "expected a tuple of two numbers (p_hat, ratio); got None."),
+    ((np.nan, 1.0), "p_hat: the answer is NaN or infinite."),
+    ((0.35, "3"), "ratio: expected a number, got the text '3'."),
+    ((0.35, True), "ratio: expected a number, got True."),
+])
+def test_as_numbers_rejects_with_the_reason(answer, message):
+    with pytest.raises(AnswerError) as info:
+        as_numbers(answer, 2, names=("p_hat", "ratio"))
+    assert str(info.value) == message
+
+
+def test_as_numbers_without_names_and_as_sequence():
+    with pytest.raises(AnswerError, match=r"^expected a tuple of three numbers; got float\.$"):
+        as_numbers(1.0, 3)
+    with pytest.raises(AnswerError, match=r"^expected a tuple of 7 numbers; got a list"):
+        as_numbers([1.0], 7)
+    iterates = np.arange(4.0)
+    pair = as_sequence((iterates, "anything"), 2)
+    assert pair[0] is iterates and pair[1] == "anything"
+    with pytest.raises(AnswerError,
+                       match=r"^expected a tuple of two values \(wald, lr\); got a tuple of 3"):
+        as_sequence((1, 2, 3), 2, names=("wald", "lr"))
+
+
+def test_as_vector():
+    np.testing.assert_array_equal(as_vector([1, 2], 2), [1.0, 2.0])
+    np.testing.assert_array_equal(as_vector(np.array([[1.0, 2.0]]), 2), [1.0, 2.0])
+    np.testing.assert_array_equal(as_vector((np.float32(3.0),), 1), [3.0])
+    assert as_vector((1, 2, 3), 3).dtype == np.float64
+    cases = [
+        ("12", "means: expected 2 numbers, got the text '12'."),
+        ({"a": 1}, "means: expected 2 numbers; got a dict."),
+        ([1.0, 2.0, 3.0], "means: expected 2 numbers; got a list of 3 values."),
+        (np.ones((2, 2)), "means: expected 2 numbers; got an array of shape (2, 2)."),
+        ([1.0, "b"], "means: expected 2 numbers; got a list of 2 values."),
+        ([True, False], "means: expected 2 numbers; got a list of 2 values."),
+        ([[1, 2], [3]], "means: expected 2 numbers; got a list of 2 values."),
+        (None, "means: expected 2 numbers; got None."),
+        ([1.0, np.nan], "means: the answer contains NaN or infinity."),
+    ]
+    for answer, message in cases:
+        with pytest.raises(AnswerError) as info:
+            as_vector(answer, 2, "means")
+        assert str(info.value) == message, answer
+
+
+@pytest.mark.parametrize("answer", ["b", "B", " b ", "(b)", " (B) ", "( b )"])
+def test_as_choice_accepts_the_usual_spellings(answer):
+    assert as_choice(answer, "abcd") == "b"
+    assert as_choice(answer, "ABC") == "b"
+
+
+def test_as_choice_rejects_with_the_reason():
+    with pytest.raises(AnswerError) as info:
+        as_choice("e", "abcd")
+    assert str(info.value) == "expected one of the letters 'a', 'b', 'c' or 'd'; got 'e'."
+    with pytest.raises(AnswerError) as info:
+        as_choice("B.", "abc")
+    assert str(info.value) == "expected one of the letters 'a', 'b' or 'c'; got 'B.'."
+    with pytest.raises(AnswerError) as info:
+        as_choice(3, "abc")
+    assert str(info.value) == "expected one of the letters 'a', 'b' or 'c' as a string; got int."
+
+
+def test_an_answer_error_in_a_checker_is_the_students_message():
+    name = "ex-test-core-pair"
+
+    @_core.register(name, hint="Two numbers.")
+    def _check(answer):
+        low, high = as_numbers(answer, 2, names=("low", "high"))
+        return approx((low, high), (1.0, 2.0))
+
+    try:
+        assert evaluate(name, (1.0, 2.0)).passed
+        r = evaluate(name, (1.0, "2"))
+        assert r.status == "fail"
+        assert r.message == (f"✗ {name}: high: expected a number, got the text '2'. "
+                             "Hint: Two numbers.")
+        assert "could not check" not in evaluate(name, 5).message
+    finally:
+        _core._REGISTRY.pop(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import numbers
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,8 +49,11 @@ def register(label: str, hint: str = "") -> Callable:
     """Register a checker for exercise ``label``.
 
     The decorated function takes the student's answer and returns ``None``
-    when it is right, or a short string saying what is wrong. It may raise;
-    the runner turns any exception into a message.
+    when it is right, or a short string saying what is wrong. It may raise
+    :class:`AnswerError` (as the answer parsers :func:`as_number`,
+    :func:`as_numbers`, :func:`as_vector` and :func:`as_choice` do): its
+    message is then shown as the problem. Any other exception is reported
+    as "could not check this answer".
     """
 
     def decorator(func: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
@@ -103,6 +107,8 @@ def evaluate(label: str, answer: Any) -> CheckResult:
                            f"… {label}: not answered yet; replace the ... with your answer.")
     try:
         problem = func(answer)
+    except AnswerError as exc:
+        problem = str(exc)
     except Exception as exc:  # a student's answer must never crash the notebook
         problem = f"could not check this answer ({type(exc).__name__}: {exc})"
     if problem is None:
@@ -171,3 +177,250 @@ def approx(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 0.0)
     wrong = ~np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     first = tuple(int(i) for i in np.argwhere(wrong)[0])
     return f"{int(wrong.sum())} of {e.size} values are not right (the first at index {first})."
+
+
+# --- parsing a student's answer ------------------------------------------------------------
+#
+# A checker first turns the answer into the numbers it compares. Each parser returns the parsed
+# value or raises AnswerError, whose message (prefixed by ``name:`` when a name is given) is
+# what :func:`evaluate` shows the student. So a checker reads
+#
+#     se, i_mis = as_numbers(answer, 2, names=("se_fb", "i_mis_fb"))
+#
+# and needs no code of its own for texts, booleans, wrong lengths, NaN or infinity.
+
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+class AnswerError(ValueError):
+    """The student's answer is not of the form the exercise asks for.
+
+    Raised by :func:`as_number`, :func:`as_whole_number`, :func:`as_numbers`,
+    :func:`as_sequence`, :func:`as_vector` and :func:`as_choice`. Inside a
+    checker it need not be caught: :func:`evaluate` turns it into a "fail"
+    whose message is the exception's message.
+    """
+
+
+def _fail(name: str | None, message: str) -> AnswerError:
+    return AnswerError(f"{name}: {message}" if name else message)
+
+
+def _describe(answer: Any) -> str:
+    """A short phrase for what the student gave, e.g. ``"a list of 3 values"``."""
+    if isinstance(answer, (str, bytes)):
+        return f"the text {answer!r}"
+    if isinstance(answer, np.ndarray):
+        return f"an array of shape {answer.shape}"
+    if isinstance(answer, (list, tuple)):
+        return f"a {type(answer).__name__} of {len(answer)} values"
+    if answer is None or isinstance(answer, (bool, np.bool_)):
+        return repr(answer)
+    return type(answer).__name__
+
+
+def as_number(answer: Any, name: str | None = None) -> float:
+    """The answer as one finite float, or :class:`AnswerError` saying why it is not one.
+
+    Parameters
+    ----------
+    answer : object
+        A real number: ``int``, ``float``, a NumPy integer or floating scalar,
+        or a 0-d NumPy array of such.
+    name : str, optional
+        The name of the quantity, e.g. ``"se_fb"``; it prefixes the message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    AnswerError
+        For a text (``"expected a number, got the text '0.5'."``), a boolean,
+        ``None``, a sequence or array with dimensions, any other non-real
+        object, and NaN or infinity.
+    """
+    if isinstance(answer, (str, bytes)):
+        raise _fail(name, f"expected a number, got the text {answer!r}.")
+    if isinstance(answer, np.ndarray):
+        if answer.ndim:
+            raise _fail(name, f"expected a single number; got an array of shape {answer.shape}.")
+        answer = answer[()]
+    if isinstance(answer, (bool, np.bool_)):
+        raise _fail(name, f"expected a number, got {answer!r}.")
+    if not isinstance(answer, numbers.Real):
+        raise _fail(name, f"expected a single number; got {_describe(answer)}.")
+    value = float(answer)
+    if not math.isfinite(value):
+        raise _fail(name, "the answer is NaN or infinite.")
+    return value
+
+
+def as_whole_number(answer: Any, name: str | None = None) -> int:
+    """The answer as an ``int`` when it is a whole number (``6`` or ``6.0``).
+
+    Parameters
+    ----------
+    answer : object
+        As for :func:`as_number`, and with no fractional part.
+    name : str, optional
+        The name of the quantity; it prefixes the message.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    AnswerError
+        As :func:`as_number` does, and for a number with a fractional part
+        (``"expected a whole number; got 6.5."``).
+    """
+    value = as_number(answer, name)
+    if not value.is_integer():
+        raise _fail(name, f"expected a whole number; got {value:g}.")
+    return int(value)
+
+
+def _items(answer: Any, k: int, names, noun: str) -> tuple:
+    if isinstance(answer, np.ndarray) and answer.ndim == 1:
+        answer = tuple(answer)
+    if not isinstance(answer, (tuple, list)) or len(answer) != k:
+        what = f" ({', '.join(names)})" if names else ""
+        raise AnswerError(f"expected a tuple of {_WORDS.get(k, k)} {noun}{what}; "
+                          f"got {_describe(answer)}.")
+    return tuple(answer)
+
+
+def as_sequence(answer: Any, k: int, names: tuple[str, ...] | list[str] | None = None) -> tuple:
+    """The answer as a tuple of exactly ``k`` items, left unparsed.
+
+    For answers whose items are not all numbers, e.g. a pair of intervals or
+    ``(iterates, upper)``; parse each item afterwards.
+
+    Parameters
+    ----------
+    answer : tuple, list or 1-D numpy.ndarray
+        The student's answer, ``k`` items long.
+    k : int
+        The number of items the exercise asks for.
+    names : sequence of str, optional
+        The items' names, shown in the message, e.g. ``("low", "high")``.
+
+    Returns
+    -------
+    tuple
+        ``k`` items.
+
+    Raises
+    ------
+    AnswerError
+        When the answer is not a tuple, a list or a 1-D array of length ``k``.
+    """
+    return _items(answer, k, names, "values")
+
+
+def as_numbers(answer: Any, k: int,
+               names: tuple[str, ...] | list[str] | None = None) -> tuple[float, ...]:
+    """The answer as a tuple of ``k`` finite floats.
+
+    Parameters
+    ----------
+    answer : tuple, list or 1-D numpy.ndarray
+        ``k`` numbers, each accepted by :func:`as_number`.
+    k : int
+        How many numbers the exercise asks for.
+    names : sequence of str, optional
+        The numbers' names, e.g. ``("p_hat", "ratio")``; they name the
+        expected tuple and prefix the message about a bad item.
+
+    Returns
+    -------
+    tuple of float
+        ``k`` values.
+
+    Raises
+    ------
+    AnswerError
+        As :func:`as_sequence` does, and as :func:`as_number` does for any item.
+    """
+    items = _items(answer, k, names, "numbers")
+    return tuple(as_number(v, names[i] if names else None) for i, v in enumerate(items))
+
+
+def as_vector(answer: Any, size: int, name: str | None = None) -> np.ndarray:
+    """The answer as a 1-D float array of ``size`` finite values.
+
+    Parameters
+    ----------
+    answer : array_like
+        ``size`` numbers: a list, tuple or array. Axes of length 1 are
+        dropped, so a ``(1, size)`` row is accepted.
+    size : int
+        How many numbers the exercise asks for.
+    name : str, optional
+        The name of the quantity; it prefixes the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(size,)``, dtype float64.
+
+    Raises
+    ------
+    AnswerError
+        For a text, a dict, anything that is not an array of real numbers,
+        another number of values, and NaN or infinity.
+    """
+    if isinstance(answer, (str, bytes)):
+        raise _fail(name, f"expected {size} numbers, got the text {answer!r}.")
+    if isinstance(answer, dict):
+        raise _fail(name, f"expected {size} numbers; got a dict.")
+    try:
+        arr = np.asarray(answer)
+        if arr.dtype.kind not in "iuf":
+            arr = arr.astype(float) if arr.dtype == object else None
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None:
+        raise _fail(name, f"expected {size} numbers; got {_describe(answer)}.")
+    arr = np.atleast_1d(np.squeeze(arr.astype(float)))
+    if arr.shape != (size,):
+        raise _fail(name, f"expected {size} numbers; got {_describe(answer)}.")
+    if not np.all(np.isfinite(arr)):
+        raise _fail(name, "the answer contains NaN or infinity.")
+    return arr
+
+
+def as_choice(answer: Any, choices: str) -> str:
+    """The answer as one of the letters in ``choices``, in lower case.
+
+    ``"b"``, ``" B "``, ``"(b)"`` and ``"(B)"`` all give ``"b"``.
+
+    Parameters
+    ----------
+    answer : str
+        The student's letter.
+    choices : str
+        The allowed letters, e.g. ``"abcd"`` (case is ignored).
+
+    Returns
+    -------
+    str
+        The chosen letter, lower case.
+
+    Raises
+    ------
+    AnswerError
+        When the answer is not a string, or not one of the letters.
+    """
+    letters = [c.lower() for c in choices]
+    allowed = ", ".join(repr(c) for c in letters[:-1]) + f" or {letters[-1]!r}"
+    if not isinstance(answer, str):
+        raise AnswerError(f"expected one of the letters {allowed} as a string; "
+                          f"got {_describe(answer)}.")
+    letter = answer.strip().lower().strip("()").strip()
+    if letter not in letters:
+        raise AnswerError(f"expected one of the letters {allowed}; got {answer!r}.")
+    return letter
