@@ -4,33 +4,10 @@ from __future__ import annotations
 
 import math
 
-from ._core import approx, register
+from ._core import approx, as_choice, as_number, as_numbers, register
 
 RAO = (125, 18, 20, 34)
 FISHER_BALMUKAND = (1997, 906, 904, 32)
-
-
-def _numbers(answer, k: int) -> tuple[float, ...] | str:
-    """``answer`` as a tuple of ``k`` finite floats, or a message saying what is wrong."""
-    if isinstance(answer, (str, bytes)):
-        return f"expected {k} numbers, got the text {answer!r}."
-    if k == 1:
-        answer = (answer,)
-    if not isinstance(answer, (tuple, list)) or len(answer) != k:
-        return f"expected a pair of numbers (a tuple of {k})." if k == 2 else \
-            "expected a single number."
-    values = []
-    for v in answer:
-        if isinstance(v, (str, bytes)):
-            return f"expected numbers, got the text {v!r}."
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            return f"expected numbers, got {type(v).__name__}."
-        if not math.isfinite(f):
-            return "the answer contains NaN or infinity."
-        values.append(f)
-    return tuple(values)
 
 
 def _rates(counts) -> tuple[float, float]:
@@ -49,10 +26,7 @@ def _rates(counts) -> tuple[float, float]:
           hint="E-step: x_hat = y1 * theta / (2 + theta); M-step: the proportion "
                "(x_hat + y4) / (x_hat + y2 + y3 + y4).")
 def _first_step(answer):
-    values = _numbers(answer, 2)
-    if isinstance(values, str):
-        return values
-    x_hat, theta1 = values
+    x_hat, theta1 = as_numbers(answer, 2, names=("x_hat0", "theta1"))
     y1, y2, y3, y4 = RAO
     expected_x = y1 * 0.3 / 2.3
     if math.isclose(x_hat, y1 * 0.3 / 4, rel_tol=1e-6):
@@ -72,10 +46,7 @@ def _first_step(answer):
           hint="run linkage_em((1997, 906, 904, 32)); then compute I_obs = -l''(theta_hat) "
                "and I_com = (x_hat + y4)/theta^2 + (y2 + y3)/(1 - theta)^2 at theta_hat.")
 def _fisher(answer):
-    values = _numbers(answer, 2)
-    if isinstance(values, str):
-        return values
-    theta, rate = values
+    theta, rate = as_numbers(answer, 2, names=("theta_hat_fb", "rate_fb"))
     theta_fb, rate_fb = _rates(FISHER_BALMUKAND)
     problem = approx(theta, theta_fb, rtol=1e-5)
     if problem:
@@ -94,10 +65,7 @@ def _fisher(answer):
           hint="the hidden count is Binomial(125, p) with p = theta/(2 + theta); the gap is "
                "125 times the KL divergence between Bernoulli(p_t) and Bernoulli(p).")
 def _gap(answer):
-    values = _numbers(answer, 1)
-    if isinstance(values, str):
-        return values
-    (gap,) = values
+    gap = as_number(answer, "gap_05")
     pt, p = 0.2 / 2.2, 0.5 / 2.5
     expected = 125 * (pt * math.log(pt / p) + (1 - pt) * math.log((1 - pt) / (1 - p)))
     if gap < 0:
@@ -111,11 +79,7 @@ def _gap(answer):
 @register("ex-em_algorithm-claim",
           hint="write l(theta_{t+1}) - l(theta_t) as the change of Q plus the change of H.")
 def _claim(answer):
-    if not isinstance(answer, str):
-        return f"expected one of the letters 'a', 'b', 'c', 'd'; got {type(answer).__name__}."
-    letter = answer.strip().lower().strip("()")
-    if letter not in {"a", "b", "c", "d"}:
-        return f"expected one of the letters 'a', 'b', 'c', 'd'; got {answer!r}."
+    letter = as_choice(answer, "abcd")
     if letter == "c":
         return None
     return {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_number, as_numbers, as_sequence, as_vector, register
 
 _Y = np.array([4.1, 5.3, 3.8, 6.0, 4.9, 5.5, 4.4, 5.0])
 
@@ -26,20 +26,11 @@ def _rain() -> np.ndarray:
     return np.random.default_rng(8).gamma(2.5, 1 / 0.5, size=200)
 
 
-def _pair(answer, names: str):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return f"expected two values, ({names}); got {type(answer).__name__}."
-    return None
-
-
 @register("ex-finding_the_mle-poisson",
           hint="the Poisson MLE is the sample mean; J(lam_hat) simplifies to n / mean.")
 def _poisson(answer):
-    problem = _pair(answer, "lam_hat, se_lam")
-    if problem:
-        return problem
+    lam_hat, se_lam = as_numbers(answer, 2, names=("lam_hat", "se_lam"))
     x = _art()
-    lam_hat, se_lam = answer
     if approx(lam_hat, x.mean(), rtol=1e-9) is not None:
         return "lam_hat is not right."
     if approx(se_lam, x.mean() / x.size, rtol=1e-6) is None:
@@ -56,6 +47,7 @@ def _poisson(answer):
           hint="square the deviations from the mean, add them up, and divide by the "
                "number of measurements.")
 def _variance(answer):
+    answer = as_number(answer)
     if approx(answer, _Y.var(ddof=1), rtol=1e-9) is None:
         return "that divides by n - 1: it is the unbiased estimator s^2, not the MLE."
     if approx(answer, _Y.std(), rtol=1e-9) is None:
@@ -67,20 +59,15 @@ def _variance(answer):
           hint="iterate lam <- 2 lam - lam**2 * mean(times) three times from 0.1; the first "
                "step stays positive while 2 - lam * mean(times) > 0.")
 def _newton(answer):
-    problem = _pair(answer, "iterates, upper")
-    if problem:
-        return problem
-    iterates, upper = answer
+    iterates, upper = as_sequence(answer, 2, names=("iterates", "upper"))
+    upper = as_number(upper, "upper")
     xbar = _times().mean()
     lam = [0.1]
     for _ in range(3):
         lam.append(2 * lam[-1] - lam[-1] ** 2 * xbar)
-    try:
-        got = np.asarray(iterates, dtype=float)
-    except (TypeError, ValueError):
-        return "iterates must be an array of four numbers."
-    if got.shape == (3,):
+    if isinstance(iterates, (list, tuple, np.ndarray)) and len(iterates) == 3:
         return "iterates needs four values: the start lambda_0 and three steps."
+    got = as_vector(iterates, 4, "iterates")
     problem = approx(got, np.array(lam), rtol=1e-9)
     if problem:
         return "iterates: " + problem
@@ -95,9 +82,7 @@ def _newton(answer):
 def _gamma(answer):
     from ..fit import fit
 
-    problem = _pair(answer, "shape_hat, rate_hat")
-    if problem:
-        return problem
+    answer = as_numbers(answer, 2, names=("shape_hat", "rate_hat"))
     x = _rain()
     ref = fit("gamma", x).params
     m, v = x.mean(), x.var()
@@ -115,6 +100,7 @@ def _gamma(answer):
 @register("ex-finding_the_mle-invariance",
           hint="by invariance, plug the MLE of lam into exp(-lam).")
 def _invariance(answer):
+    answer = as_number(answer)
     x = _art()
     if approx(answer, np.mean(x == 0), rtol=1e-9) is None:
         return ("that is the observed proportion of zeros, not the Poisson model's "

@@ -7,7 +7,7 @@ from functools import cache
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_number, as_sequence, as_vector, as_whole_number, register
 
 # BIC's choice for the 2-D Old Faithful data among K = 1..5 (the chapter's table; fitting five
 # mixtures here would make the check slow, so tests/test_checks_gaussian_mixtures.py refits them)
@@ -31,38 +31,11 @@ def _fit_1d(column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.sqrt(fit.covariances[order, 0, 0]))
 
 
-def _pair(answer, what: str):
-    """Two numbers (or two arrays) from a tuple/list of length 2, or a message."""
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, (tuple, list)) \
-            or len(answer) != 2:
-        return f"expected a pair ({what}) as a tuple of two values."
-    return answer
-
-
-def _vector(value, name: str, size: int):
-    if isinstance(value, (str, bytes)):
-        return f"{name}: expected numbers, got the text {value!r}."
-    try:
-        arr = np.asarray(value, dtype=float).ravel()
-    except (TypeError, ValueError):
-        return f"{name}: expected {size} numbers."
-    if arr.size != size:
-        return f"{name}: expected {size} numbers; got {arr.size}."
-    if not np.all(np.isfinite(arr)):
-        return f"{name}: the answer contains NaN or infinity."
-    return arr
-
-
 @register("ex-gaussian_mixtures-resp",
           hint="the responsibility is w_long N(3 | mu_long, sd_long^2) divided by the sum of "
                "that and the same quantity for the short component.")
 def _resp(answer):
-    if isinstance(answer, (str, bytes)):
-        return f"expected a number, got the text {answer!r}."
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return "expected a single number (a probability)."
+    value = as_number(answer)
     if not 0 <= value <= 1:
         return "a responsibility is a probability, between 0 and 1."
     from scipy.stats import norm
@@ -82,15 +55,8 @@ def _resp(answer):
           hint="gmm_em(faithful['waiting'], 2) and sort the components by their means; "
                "use a few starts (n_init) to be safe.")
 def _waiting(answer):
-    pair = _pair(answer, "means_w, weights_w")
-    if isinstance(pair, str):
-        return pair
-    means = _vector(pair[0], "means_w", 2)
-    if isinstance(means, str):
-        return means
-    weights = _vector(pair[1], "weights_w", 2)
-    if isinstance(weights, str):
-        return weights
+    means, weights = as_sequence(answer, 2, names=("means_w", "weights_w"))
+    means, weights = as_vector(means, 2, "means_w"), as_vector(weights, 2, "weights_w")
     w, mu, _ = _fit_1d("waiting")
     if np.allclose(means, mu[::-1], rtol=1e-4):
         return "means_w must be in increasing order."
@@ -118,9 +84,7 @@ def _kmeans_1d(x: np.ndarray, start) -> np.ndarray:
           hint="repeat: give each point to the nearest centre, then move each centre to the "
                "mean of its points; stop when nothing changes.")
 def _kmeans(answer):
-    centres = _vector(answer, "centres_1d", 2)
-    if isinstance(centres, str):
-        return centres
+    centres = as_vector(answer, 2, "centres_1d")
     x = _faithful("eruptions")
     expected = _kmeans_1d(x, [2.0, 4.0])
     if np.allclose(centres, expected[::-1], rtol=1e-6):
@@ -137,18 +101,9 @@ def _kmeans(answer):
           hint="count K - 1 weights, K D mean entries and K D (D + 1) / 2 covariance entries; "
                "BIC is smallest for the chosen K.")
 def _bic(answer):
-    pair = _pair(answer, "n_params3, k_bic")
-    if isinstance(pair, str):
-        return pair
-    values = []
-    for v, name in zip(pair, ("n_params3", "k_bic")):
-        if isinstance(v, (bool, str, bytes)) or not isinstance(v, (int, float, np.integer,
-                                                                   np.floating)):
-            return f"{name}: expected a whole number."
-        if not float(v).is_integer():
-            return f"{name}: expected a whole number; got {v}."
-        values.append(int(v))
-    n_params, k = values
+    names = ("n_params3", "k_bic")
+    n_params, k = (as_whole_number(v, name)
+                   for v, name in zip(as_sequence(answer, 2, names), names))
     k_comp, dim = 3, 2
     expected = (k_comp - 1) + k_comp * dim + k_comp * dim * (dim + 1) // 2
     if n_params == expected + 1:

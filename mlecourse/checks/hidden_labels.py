@@ -7,7 +7,7 @@ from functools import cache
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_number, as_numbers, as_whole_number, register
 
 
 @cache
@@ -32,32 +32,13 @@ def _fit(which: str):
     return fit_mixture_direct(data, 2, rng=0)
 
 
-def _scalar(answer) -> float | None:
-    if isinstance(answer, (str, bytes, bool)) or answer is None:
-        return None
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _triple(answer) -> tuple[float, float, float] | None:
-    if not isinstance(answer, (tuple, list, np.ndarray)) or len(answer) != 3:
-        return None
-    values = [_scalar(v) for v in answer]
-    return None if any(v is None for v in values) else tuple(values)
-
-
 @register("ex-hidden_labels-loglik",
           hint="for each eruption, logsumexp over the two components of log w_k + log phi(x; "
                "mu_k, sigma_k); then add up over the eruptions.")
 def _loglik(answer):
     from scipy import special, stats
 
-    value = _scalar(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     x = _eruptions()
     w, mu, sd = np.array([0.4, 0.6]), np.array([2.0, 4.3]), np.array([0.3, 0.4])
     logphi = stats.norm.logpdf(x[:, None], mu, sd)
@@ -76,9 +57,7 @@ def _loglik(answer):
           hint="with labels known, fit a normal to the short durations alone (MLE: divisor n, "
                "not n - 1); the weight is the fraction of eruptions that are short.")
 def _complete(answer):
-    triple = _triple(answer)
-    if triple is None:
-        return "expected a tuple of three numbers (w_short, mu_short, sd_short)."
+    triple = as_numbers(answer, 3, names=("w_short", "mu_short", "sd_short"))
     x = _eruptions()
     short = x[x < 3.0]
     w, mu, sd = triple
@@ -96,9 +75,7 @@ def _complete(answer):
 def _resp(answer):
     from ..mixture import responsibilities
 
-    value = _scalar(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     if not 0 <= value <= 1:
         return "a probability lies between 0 and 1."
     fit = _fit("eruptions")
@@ -114,25 +91,19 @@ def _resp(answer):
           hint="each relabelling of the components gives the same mixture; count the ways to "
                "assign three labels.")
 def _switch(answer):
-    if isinstance(answer, (str, bytes, bool)) or answer is None:
-        return f"expected a whole number; got {answer!r}."
-    value = _scalar(answer)
-    if value is None or value != round(value):
-        return "expected a whole number."
+    value = as_whole_number(answer)
     if value == 3:
         return "3 counts the components; count the orderings of the labels."
     if value == 1:
         return "the maximum is not unique: swapping labels leaves the likelihood unchanged."
-    return None if value == 6 else f"{int(value)} is not right."
+    return None if value == 6 else f"{value} is not right."
 
 
 @register("ex-hidden_labels-waiting",
           hint="fit_mixture_direct(waiting, 2) returns the log-likelihood and the means; "
                "convert the waiting times to floats first if you write your own optimiser.")
 def _waiting_check(answer):
-    triple = _triple(answer)
-    if triple is None:
-        return "expected a tuple of three numbers (ll_waiting, mu_low, mu_high)."
+    triple = as_numbers(answer, 3, names=("ll_waiting", "mu_low", "mu_high"))
     fit = _fit("waiting")
     ll, lo, hi = triple
     if lo > hi:

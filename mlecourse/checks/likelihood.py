@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_choice, as_number, as_numbers, register
 
 # The chapter's ad-click data: 100 simulated visitors, true click probability 0.6.
 _CLICKS_SEED, _CLICKS_P, _CLICKS_N = 20240601, 0.6, 100
-
-
-def _pair(answer, names: str):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return None, f"expected two numbers, ({names}); got {type(answer).__name__}."
-    return answer, None
 
 
 def _binom_pmf(k: int, n: int, p: float) -> float:
@@ -26,10 +20,7 @@ def _binom_pmf(k: int, n: int, p: float) -> float:
           hint="the MLE of a proportion is the observed proportion; in the ratio the "
                "binomial coefficient cancels.")
 def _coin(answer):
-    pair, problem = _pair(answer, "p_hat, ratio")
-    if problem:
-        return problem
-    p_hat, ratio = pair
+    p_hat, ratio = as_numbers(answer, 2, names=("p_hat", "ratio"))
     if approx(p_hat, 7 / 20, rtol=1e-9) is not None:
         return "p_hat is not right."
     expected = _binom_pmf(7, 20, 7 / 20) / _binom_pmf(7, 20, 0.5)
@@ -44,10 +35,7 @@ def _coin(answer):
           hint="a sequence has one probability per visitor, multiplied; a count adds up "
                "every order in which 3 clicks among 5 can happen.")
 def _sequence(answer):
-    pair, problem = _pair(answer, "L_seq, L_count")
-    if problem:
-        return problem
-    l_seq, l_count = pair
+    l_seq, l_count = as_numbers(answer, 2, names=("L_seq", "L_count"))
     expected_seq = 0.6**3 * 0.4**2
     if approx(l_seq, expected_seq, rtol=1e-9) is not None:
         return "L_seq is not right."
@@ -64,6 +52,7 @@ def _sequence(answer):
 def _integral(answer):
     from scipy import special
 
+    answer = as_number(answer)
     if approx(answer, 1 / 21, rtol=1e-6) is None:
         return "that is the integral with the binomial coefficient; this likelihood has none."
     if approx(answer, 1.0, rtol=1e-9) is None:
@@ -92,10 +81,7 @@ def _interval(cut: float) -> tuple[float, float]:
 def _likelihood_interval(answer):
     from scipy import stats
 
-    pair, problem = _pair(answer, "low, high")
-    if problem:
-        return problem
-    low, high = pair
+    low, high = as_numbers(answer, 2, names=("low", "high"))
     expected = _interval(1 / 8)
     chi2_cut = _interval(float(np.exp(-stats.chi2.ppf(0.95, 1) / 2)))
     if approx((low, high), chi2_cut, rtol=1e-4) is None:
@@ -113,11 +99,7 @@ def _likelihood_interval(answer):
           hint="the likelihood is computed from P(data | parameter): which statement is "
                "about the data?")
 def _meaning(answer):
-    if not isinstance(answer, str):
-        return f"answer with one letter, 'a', 'b' or 'c'; got {type(answer).__name__}."
-    choice = answer.strip().lower().strip("()")
-    if choice not in {"a", "b", "c"}:
-        return f"answer with one letter, 'a', 'b' or 'c'; got {answer!r}."
+    choice = as_choice(answer, "abc")
     if choice == "a":
         return "(a) reads the likelihood as a probability of the parameter."
     if choice == "c":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_number, as_numbers, register
 
 
 def _x_big() -> np.ndarray:
@@ -26,12 +26,6 @@ def _lengths_m() -> np.ndarray:
     return np.random.default_rng(5).normal(0.25, 0.01, size=20)
 
 
-def _pair(answer, names: str):
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return f"expected two numbers, ({names}); got {type(answer).__name__}."
-    return None
-
-
 @register("ex-log_likelihood-ratio",
           hint="subtract two calls of mlecourse.loglik (or two sums of log-densities); "
                "never divide products of densities.")
@@ -43,6 +37,7 @@ def _ratio(answer):
                 - loglik("normal", x, mu=0.0, sigma=1.0))
     if isinstance(answer, (float, np.floating)) and np.isnan(answer):
         return "NaN is what the products give (0/0); work on the log scale."
+    answer = as_number(answer)
     if approx(answer, -expected, rtol=1e-6) is None:
         return "the sign is reversed: log L(0.05) minus log L(0)."
     if expected > -700 and approx(answer, np.exp(expected), rtol=1e-6) is None:
@@ -54,11 +49,8 @@ def _ratio(answer):
           hint="the log-density is log(rate) - rate * x; differentiate with respect to the "
                "rate and sum over the observations.")
 def _score(answer):
-    problem = _pair(answer, "score_at_1, rate_hat")
-    if problem:
-        return problem
+    score_at_1, rate_hat = as_numbers(answer, 2, names=("score_at_1", "rate_hat"))
     x = _waits()
-    score_at_1, rate_hat = answer
     if approx(score_at_1, x.size - x.sum(), rtol=1e-9) is not None:
         return "score_at_1 is not right."
     if approx(rate_hat, x.mean(), rtol=1e-6) is None:
@@ -72,13 +64,10 @@ def _score(answer):
           hint="differentiate the normal log-likelihood twice in sigma, then use "
                "sum((x - mu_hat)**2) = n * sigma_hat**2 at the MLE.")
 def _info(answer):
-    problem = _pair(answer, "J_sigma, se_sigma")
-    if problem:
-        return problem
+    j_sigma, se_sigma = as_numbers(answer, 2, names=("J_sigma", "se_sigma"))
     x = _heights()
     n = x.size
     s2 = float(np.mean((x - x.mean()) ** 2))  # sigma_hat squared
-    j_sigma, se_sigma = answer
     if approx(j_sigma, n / s2, rtol=1e-6) is None:
         return "J_sigma is n / sigma_hat**2, the information for mu; recompute the second " \
                "derivative in sigma."
@@ -97,11 +86,8 @@ def _info(answer):
 def _units(answer):
     from ..fit import fit
 
-    problem = _pair(answer, "ll_m, ll_mm")
-    if problem:
-        return problem
+    ll_m, ll_mm = as_numbers(answer, 2, names=("ll_m", "ll_mm"))
     x = _lengths_m()
-    ll_m, ll_mm = answer
     expected_m = fit("normal", x).loglik
     expected_mm = fit("normal", 1000 * x).loglik
     if approx((ll_m, ll_mm), (expected_mm, expected_m), rtol=1e-9) is None:

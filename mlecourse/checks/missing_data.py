@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_number, as_numbers, register
 
 MU = np.array([50.0, 60.0])
 SD_X, SD_Y, RHO = 10.0, 12.0, 0.6
@@ -50,27 +50,11 @@ def _chapter_sample() -> np.ndarray:
     return mar_sample(np.random.default_rng(2024))
 
 
-def _number(answer, name: str):
-    if isinstance(answer, (str, bytes)):
-        return f"{name}: expected a number, got the text {answer!r}."
-    if isinstance(answer, bool):
-        return f"{name}: expected a number, got {answer!r}."
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return f"{name}: expected a single number."
-    if not math.isfinite(value):
-        return f"{name}: the answer is NaN or infinite."
-    return value
-
-
 @register("ex-missing_data-factored",
           hint="regress y on x using the complete rows only; then evaluate that line at the "
                "mean of ALL the x values (not just the complete rows' x).")
 def _factored(answer):
-    value = _number(answer, "mu_y_mle")
-    if isinstance(value, str):
-        return value
+    value = as_number(answer, "mu_y_mle")
     xy = _chapter_sample()
     obs = ~np.isnan(xy[:, 1])
     xc, yc = xy[obs, 0], xy[obs, 1]
@@ -88,9 +72,7 @@ def _factored(answer):
           hint="the filled-in values add nothing to the sum of squares about the mean, "
                "but they do add to the count.")
 def _shrink(answer):
-    value = _number(answer, "shrink")
-    if isinstance(value, str):
-        return value
+    value = as_number(answer, "shrink")
     xy = _chapter_sample()
     obs = ~np.isnan(xy[:, 1])
     expected = obs.sum() / obs.size
@@ -135,15 +117,7 @@ def _semisup_fit():
           hint="semisupervised_gmm_em(feats, labels); component k is segment k, so read "
                "weights[2] and means[1, 0].")
 def _semisup(answer):
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, (tuple, list)) \
-            or len(answer) != 2:
-        return "expected a pair (w_frequent, spend_big) as a tuple of two numbers."
-    w = _number(answer[0], "w_frequent")
-    if isinstance(w, str):
-        return w
-    s = _number(answer[1], "spend_big")
-    if isinstance(s, str):
-        return s
+    w, s = as_numbers(answer, 2, names=("w_frequent", "spend_big"))
     w_exp, s_exp = _semisup_fit()
     if math.isclose(w, 1 / 3, rel_tol=1e-9):
         return "w_frequent: 1/3 is the share among the labelled customers, fixed by design."

@@ -6,17 +6,7 @@ import math
 
 import numpy as np
 
-from ._core import approx, register
-
-
-def _number(answer) -> float | None:
-    if isinstance(answer, (bool, str, bytes)):
-        return None
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
+from ._core import approx, as_number, as_numbers, register
 
 
 def _articles(column: str, value) -> np.ndarray:
@@ -30,9 +20,7 @@ def _articles(column: str, value) -> np.ndarray:
           hint="the MLE maximises the average log-likelihood, which tends to "
                "E[log f(X; rate)] = log(rate) - rate * E[X] under the true distribution.")
 def _kl_rate(answer):
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     mean = 3.0 / 2.0  # gamma with shape 3 and rate 2
     if math.isclose(value, 2.0, rel_tol=1e-6):
         return ("2 is the gamma's rate parameter; the exponential's rate means something "
@@ -52,9 +40,7 @@ def _gamma_projection(answer):
         return f"expected a dict with keys 'shape' and 'rate'; got {type(answer).__name__}."
     if set(answer) != {"shape", "rate"}:
         return f"expected exactly the keys 'shape' and 'rate'; got {sorted(map(str, answer))}."
-    shape, rate = _number(answer["shape"]), _number(answer["rate"])
-    if shape is None or rate is None:
-        return "both values must be finite numbers."
+    shape, rate = as_number(answer["shape"], "shape"), as_number(answer["rate"], "rate")
     g = stats.lognorm(0.6, scale=2.0)
     gap = math.log(g.mean()) - math.log(2.0)
     a = optimize.brentq(lambda v: math.log(v) - special.digamma(v) - gap, 1e-3, 1e3,
@@ -76,12 +62,7 @@ def _lr_mentors(answer):
 
     from ..fit import fit
 
-    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__") \
-            or len(answer) != 2:
-        return "expected a tuple of two numbers, (lr_stat, p_value)."
-    stat, p = _number(answer[0]), _number(answer[1])
-    if stat is None or p is None:
-        return "both entries must be finite numbers."
+    stat, p = as_numbers(answer, 2, names=("lr_stat", "p_value"))
     y = _articles("ment", 3)
     expected_stat = 2 * (fit("negbin", y).loglik - fit("poisson", y).loglik)
     problem = approx(stat, expected_stat, rtol=1e-4)
@@ -101,9 +82,7 @@ def _lr_mentors(answer):
           hint="A = sum(x) / lam**2 (observed information), B = sum((x / lam - 1)**2); "
                "the sandwich standard error is sqrt(B) / A.")
 def _robust_se(answer):
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     y = _articles("fem", "Women")
     n = y.size
     if math.isclose(value, math.sqrt(y.mean() / n), rel_tol=1e-4):
@@ -122,9 +101,7 @@ def _robust_se(answer):
 def _naive_coverage(answer):
     from scipy import stats
 
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     if not 0 <= value <= 1:
         return "a coverage is a probability, between 0 and 1."
     if math.isclose(value, 0.95, rel_tol=1e-6):

@@ -7,23 +7,9 @@ from functools import cache
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_number, as_numbers, as_whole_number, register
 
 FISHER_BALMUKAND = (1997, 906, 904, 32)
-
-
-def _number(answer, name: str):
-    if isinstance(answer, (str, bytes)):
-        return f"{name}: expected a number, got the text {answer!r}."
-    if isinstance(answer, bool):
-        return f"{name}: expected a number, got {answer!r}."
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return f"{name}: expected a single number."
-    if not math.isfinite(value):
-        return f"{name}: the answer is NaN or infinite."
-    return value
 
 
 @cache
@@ -51,9 +37,7 @@ def _mixture_se() -> dict:
           hint="the standard error is the square root of a diagonal entry of the inverse of "
                "minus the Hessian of the observed-data log-likelihood at the MLE.")
 def _se_mu1(answer):
-    value = _number(answer, "se_mu1")
-    if isinstance(value, str):
-        return value
+    value = as_number(answer, "se_mu1")
     se = _mixture_se()
     if value <= 0:
         return "a standard error is positive."
@@ -81,15 +65,7 @@ def _louis(counts) -> tuple[float, float, float]:
                "complete-data score depends on it through x / theta, so I_mis = Var(x | y) / "
                "theta^2, and I_obs = I_com - I_mis.")
 def _louis_check(answer):
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, (tuple, list)) \
-            or len(answer) != 2:
-        return "expected a pair (se_fb, i_mis_fb) as a tuple of two numbers."
-    se = _number(answer[0], "se_fb")
-    if isinstance(se, str):
-        return se
-    i_mis = _number(answer[1], "i_mis_fb")
-    if isinstance(i_mis, str):
-        return i_mis
+    se, i_mis = as_numbers(answer, 2, names=("se_fb", "i_mis_fb"))
     _, i_com, i_mis_exp = _louis(FISHER_BALMUKAND)
     se_exp = 1 / math.sqrt(i_com - i_mis_exp)
     if math.isclose(se, 1 / math.sqrt(i_com), rel_tol=1e-4):
@@ -106,15 +82,8 @@ def _louis_check(answer):
 @register("ex-mle_vs_em-iterations",
           hint="solve 0.9 ** n <= 1e-6 for n with logarithms, and round up.")
 def _iterations(answer):
-    if isinstance(answer, bool) or isinstance(answer, (str, bytes)):
-        return f"expected a whole number; got {answer!r}."
-    value = _number(answer, "n_needed")
-    if isinstance(value, str):
-        return value
-    if not value.is_integer():
-        return f"expected a whole number of iterations; got {value}."
+    n = as_whole_number(answer, "n_needed")
     expected = math.ceil(math.log(1e-6) / math.log(0.9))
-    n = int(value)
     if n == expected - 1:
         return f"after {n} iterations the error is 0.9^{n} > 1e-6 of the start: round up."
     if n == 6:

@@ -6,7 +6,15 @@ import math
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import (
+    approx,
+    as_choice,
+    as_number,
+    as_numbers,
+    as_sequence,
+    as_whole_number,
+    register,
+)
 
 
 def _chem() -> np.ndarray:
@@ -15,31 +23,11 @@ def _chem() -> np.ndarray:
     return load_chem()["copper"].to_numpy()
 
 
-def _number(answer) -> float | None:
-    if isinstance(answer, (bool, str, bytes)):
-        return None
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _pair(answer) -> tuple | None:
-    if isinstance(answer, (str, bytes, dict)) or not hasattr(answer, "__len__"):
-        return None
-    if len(answer) != 2:
-        return None
-    return tuple(answer)
-
-
 @register("ex-outliers-chem-shift",
           hint="fit the normal model twice, with and without 28.95, and subtract the two "
                "estimates of mu (all 24 values minus the 23 others).")
 def _chem_shift(answer):
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     x = _chem()
     others = x[x != 28.95]
     expected = float(x.mean() - others.mean())
@@ -55,9 +43,7 @@ def _chem_shift(answer):
 @register("ex-outliers-median-sc",
           hint="SC(x0) = (n + 1) * (median(data with x0 appended) - median(data)), with n = 24.")
 def _median_sc(answer):
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     x = _chem()
     n = x.size
     change = float(np.median(np.append(x, 100.0)) - np.median(x))
@@ -76,12 +62,7 @@ def _median_sc(answer):
 def _t_weight(answer):
     from ..fit import fit
 
-    pair = _pair(answer)
-    if pair is None:
-        return "expected a tuple of two numbers, (mu_t, w_wild)."
-    mu_t, w = _number(pair[0]), _number(pair[1])
-    if mu_t is None or w is None:
-        return "both entries must be finite numbers."
+    mu_t, w = as_numbers(answer, 2, names=("mu_t", "w_wild"))
     res = fit("student_t", _chem(), nu=4.0)
     mu, sigma = res.params["mu"], res.params["sigma"]
     expected_w = 5.0 / (4.0 + ((28.95 - mu) / sigma) ** 2)
@@ -103,15 +84,9 @@ def _t_weight(answer):
           hint="count |x - mu_hat| / sigma_hat > 3 under the normal fit; keep the rest, refit "
                "the normal model to them, and count again.")
 def _masking(answer):
-    pair = _pair(answer)
-    if pair is None:
-        return "expected a tuple of two whole numbers, (flagged_first, flagged_second)."
-    values = []
-    for v in pair:
-        num = _number(v)
-        if num is None or num != round(num):
-            return "both counts must be whole numbers."
-        values.append(int(num))
+    names = ("flagged_first", "flagged_second")
+    values = [as_whole_number(v, name)
+              for v, name in zip(as_sequence(answer, 2, names), names)]
     from ..fit import fit
 
     x = _chem()
@@ -133,11 +108,7 @@ def _masking(answer):
           hint="compare the sensitivity curves of the mean, the median and the Student-t "
                "location: all three are MLEs.")
 def _claim(answer):
-    if not isinstance(answer, str):
-        return f"expected one of the letters 'a', 'b', 'c', 'd' as a string; got {answer!r}."
-    letter = answer.strip().lower().strip("()")
-    if letter not in {"a", "b", "c", "d"}:
-        return f"expected 'a', 'b', 'c' or 'd'; got {answer!r}."
+    letter = as_choice(answer, "abcd")
     reasons = {
         "a": "the median and the Student-t location are maximum-likelihood estimates too.",
         "c": "deleting by |z| > 3 suffers from masking, and it is a rule, not a model.",

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._core import approx, register
+from ._core import approx, as_choice, as_number, as_numbers, as_vector, register
 
 
 @lru_cache(maxsize=1)
@@ -19,24 +19,15 @@ def _shop():
     return X, d["spend"], d["buy"]
 
 
-def _number(answer):
-    if isinstance(answer, (str, bytes, bool, np.bool_)) or not isinstance(
-            answer, (int, float, np.integer, np.floating)):
-        return f"expected a single number; got {type(answer).__name__} {answer!r}."
-    return None
-
-
 @register("ex-regression-sigma2",
           hint="compute the residuals y - X beta_hat and their sum of squares; the MLE divides "
                "it by the number of observations.")
 def _sigma2(answer):
-    if _number(answer):
-        return _number(answer)
+    a = as_number(answer)
     X, y, _ = _shop()
     beta = np.linalg.lstsq(X, y, rcond=None)[0]
     rss = float(np.sum((y - X @ beta) ** 2))
     n, p = X.shape
-    a = float(answer)
     if math.isclose(a, rss / (n - p), rel_tol=1e-6):
         return "that is RSS / (n - p), the unbiased estimate, not the MLE."
     if math.isclose(a, math.sqrt(rss / n), rel_tol=1e-6):
@@ -51,13 +42,10 @@ def _newton(answer):
     X, _, buy = _shop()
     p0 = np.full(X.shape[0], 0.5)
     want = np.linalg.solve(X.T @ (X * (p0 * (1 - p0))[:, None]), X.T @ (buy - p0))
-    try:
-        a = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return f"expected three numbers; got {type(answer).__name__}."
-    if a.shape == want.shape and np.allclose(a, want / 4, rtol=1e-6):
+    a = as_vector(answer, 3, "beta_one_step")
+    if np.allclose(a, want / 4, rtol=1e-6):
         return "the weights p (1 - p) are 1/4, not 1: the step is four times larger."
-    if a.shape == want.shape and np.allclose(a, X.T @ (buy - p0), rtol=1e-6):
+    if np.allclose(a, X.T @ (buy - p0), rtol=1e-6):
         return "that is the score X^T (y - p); multiply it by the inverse information."
     return approx(a, want, rtol=1e-6)
 
@@ -66,12 +54,10 @@ def _newton(answer):
           hint="a buyer contributes log(p) and a non-buyer log(1 - p); add the four terms "
                "(natural logarithms).")
 def _loglik(answer):
-    if _number(answer):
-        return _number(answer)
+    a = as_number(answer)
     probs, y = np.array([0.8, 0.3, 0.6, 0.1]), np.array([1, 0, 1, 0])
     terms = y * np.log(probs) + (1 - y) * np.log(1 - probs)
     want = float(np.sum(terms))
-    a = float(answer)
     if math.isclose(a, -want, rel_tol=1e-6):
         return "that is minus the log-likelihood (the total cross-entropy); flip the sign."
     if math.isclose(a, want / 4, rel_tol=1e-6) or math.isclose(a, -want / 4, rel_tol=1e-6):
@@ -92,12 +78,7 @@ def _odds(answer):
     b, se = float(fit.coef[2]), float(fit.se[2])
     z = 1.959963984540054
     want = (math.exp(b), math.exp(b - z * se), math.exp(b + z * se))
-    try:
-        a = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return f"expected three numbers (odds_ratio, low, high); got {type(answer).__name__}."
-    if a.shape != (3,):
-        return f"expected three numbers (odds_ratio, low, high); got shape {a.shape}."
+    a = np.array(as_numbers(answer, 3, names=("odds_ratio", "low", "high")))
     if np.allclose(a, [b, b - z * se, b + z * se], rtol=1e-4):
         return "those are on the log-odds scale; exponentiate them."
     if math.isclose(a[0], want[0], rel_tol=1e-4) and np.allclose(
@@ -111,11 +92,7 @@ def _odds(answer):
           hint="write down the log-density of each candidate noise distribution and look for "
                "the one whose log-likelihood contains the sum of |residuals|.")
 def _lad(answer):
-    if not isinstance(answer, str):
-        return f"answer with a letter, 'a' to 'd'; got {type(answer).__name__}."
-    a = answer.strip().strip("()").lower()
-    if a not in {"a", "b", "c", "d"}:
-        return f"answer with one of the letters 'a', 'b', 'c' or 'd'; got {answer!r}."
+    a = as_choice(answer, "abcd")
     reasons = {
         "a": "the normal log-likelihood contains the sum of squared residuals, not absolute ones.",
         "c": "the Student t log-likelihood contains log(1 + r^2 / nu), not |r|.",

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import approx, register
-
-
-def _number(answer) -> float | None:
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
+from ._core import approx, as_choice, as_number, register
 
 
 @register("ex-small_samples-map",
@@ -21,11 +13,7 @@ def _number(answer) -> float | None:
 def _map(answer):
     from ..intervals import map_estimate, posterior_mean
 
-    if isinstance(answer, str):
-        return f"expected a number, got the text {answer!r}."
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     if math.isclose(value, 2 / 8, rel_tol=1e-6):
         return "that is the MLE k / n; the prior has not been used."
     if math.isclose(value, posterior_mean(2, 8, 3, 3), rel_tol=1e-6):
@@ -39,11 +27,7 @@ def _map(answer):
 def _lr_upper(answer):
     from scipy import stats
 
-    if isinstance(answer, str):
-        return f"expected a number, got the text {answer!r}."
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     if value == 0:
         return "0 is the Wald limit, which has zero width here; the likelihood-ratio limit is not."
     if math.isclose(value, 0.3, rel_tol=1e-6):
@@ -64,11 +48,7 @@ def _lr_upper(answer):
 def _coverage(answer):
     from ..intervals import exact_coverage
 
-    if isinstance(answer, str):
-        return f"expected a number, got the text {answer!r}."
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     if not 0 <= value <= 1:
         return "a coverage is a probability, between 0 and 1."
     if math.isclose(value, 0.95, rel_tol=1e-9):
@@ -80,12 +60,7 @@ def _coverage(answer):
           hint="look for a threshold on x with all the 0s on one side and all the 1s on the "
                "other; a tie at the threshold (quasi-complete separation) counts too.")
 def _separation(answer):
-    if not isinstance(answer, str):
-        return ("expected one of the letters 'A', 'B' or 'C' as a string; got "
-                f"{type(answer).__name__}.")
-    letter = answer.strip().upper()
-    if letter not in {"A", "B", "C"}:
-        return f"expected 'A', 'B' or 'C'; got {answer!r}."
+    letter = as_choice(answer, "ABC").upper()
     if letter == "A":
         return "in A the 0s and 1s are completely separated at x = 3.5, so the MLE is at infinity."
     if letter == "B":
@@ -98,11 +73,7 @@ def _separation(answer):
           hint="only the observations equal to mu_2 have a density that grows like 1 / sigma_2; "
                "how many are there, and what does each contribute per tenfold shrink?")
 def _day(answer):
-    if isinstance(answer, str):
-        return f"expected a number, got the text {answer!r}."
-    value = _number(answer)
-    if value is None:
-        return "expected a single finite number."
+    value = as_number(answer)
     if math.isclose(value, math.log(10), rel_tol=1e-3):
         return "that is the increase for one observation at mu_2; 3.6 occurs more than once."
     if math.isclose(value, 40.0, rel_tol=1e-3) or math.isclose(value, 10.0, rel_tol=1e-3):

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from ._core import approx, register
-
-
-def _not_a_number(answer):
-    if isinstance(answer, (str, bytes, bool, np.bool_)) or not isinstance(
-            answer, (int, float, np.integer, np.floating)):
-        return f"expected a single number; got {type(answer).__name__} {answer!r}."
-    return None
+from ._core import approx, as_choice, as_number, as_sequence, as_whole_number, register
 
 
 @register("ex-uncertainty-se",
@@ -22,9 +13,7 @@ def _not_a_number(answer):
 def _se(answer):
     p_hat, n = 40 / 250, 250
     want = math.sqrt(p_hat * (1 - p_hat) / n)
-    if _not_a_number(answer):
-        return _not_a_number(answer)
-    a = float(answer)
+    a = as_number(answer)
     if math.isclose(a, want**2, rel_tol=1e-3):
         return "that is the variance of p_hat; the standard error is its square root."
     if math.isclose(a, math.sqrt(p_hat * (1 - p_hat) / (n - 1)), rel_tol=2e-4):
@@ -36,15 +25,12 @@ def _se(answer):
           hint="solve sqrt(p (1 - p) / n) <= 0.015 for n, then round to a whole number of "
                "visitors in the direction that keeps the inequality true.")
 def _n(answer):
-    if _not_a_number(answer):
-        return _not_a_number(answer)
+    n = as_whole_number(answer, "n_needed")
     want = math.ceil(0.16 * 0.84 / 0.015**2)
-    if answer != round(answer):
-        return "the number of visitors must be a whole number."
-    if int(answer) == want - 1:
+    if n == want - 1:
         return "with that many visitors the standard error is still just above 0.015."
-    if int(answer) != want:
-        return f"{int(answer)} is not the smallest number that gives a standard error <= 0.015."
+    if n != want:
+        return f"{n} is not the smallest number that gives a standard error <= 0.015."
     return None
 
 
@@ -54,9 +40,7 @@ def _n(answer):
 def _intervals(answer):
     from ..simulate import bernoulli_conf_int
 
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return "pass a pair (wald, lr), each a tuple (low, high)."
-    wald, lr = answer
+    wald, lr = as_sequence(answer, 2, names=("wald", "lr"))
     want_wald = bernoulli_conf_int(3, 25, method="wald")
     want_lr = bernoulli_conf_int(3, 25, method="profile")
     if approx(wald, want_lr, rtol=1e-4) is None and approx(lr, want_wald, rtol=1e-4) is None:
@@ -76,9 +60,7 @@ def _intervals(answer):
 def _coverage(answer):
     from ..simulate import exact_coverage
 
-    if _not_a_number(answer):
-        return _not_a_number(answer)
-    a = float(answer)
+    a = as_number(answer)
     if math.isclose(a, 0.95, abs_tol=1e-9):
         return "0.95 is the nominal level, not the coverage actually achieved."
     return approx(a, exact_coverage(30, 0.05, "wald"), rtol=1e-6)
@@ -88,11 +70,7 @@ def _coverage(answer):
           hint="which statement talks about repeating the experiment and the intervals it "
                "would produce?")
 def _meaning(answer):
-    if not isinstance(answer, str):
-        return f"answer with a letter, 'a' to 'd'; got {type(answer).__name__}."
-    a = answer.strip().strip("()").lower()
-    if a not in {"a", "b", "c", "d"}:
-        return f"answer with one of the letters 'a', 'b', 'c' or 'd'; got {answer!r}."
+    a = as_choice(answer, "abcd")
     reasons = {
         "a": "once computed, the interval either contains p or not; p is not random.",
         "b": "the interval is about one parameter p, not about how individuals vary.",
