@@ -143,7 +143,7 @@ def test_as_numbers_accepts_tuples_lists_and_1d_arrays():
 
 
 @pytest.mark.parametrize("answer, message", [
-    (0.5, "expected a tuple of two numbers (p_hat, ratio); got float."),
+    (0.5, "expected a tuple of two numbers (p_hat, ratio); got the number 0.5."),
     ("0.5, 2", "expected a tuple of two numbers (p_hat, ratio); got the text '0.5, 2'."),
     ((1.0,), "expected a tuple of two numbers (p_hat, ratio); got a tuple of 1 values."),
     ([1.0, 2.0, 3.0], "expected a tuple of two numbers (p_hat, ratio); got a list of 3 values."),
@@ -162,8 +162,9 @@ def test_as_numbers_rejects_with_the_reason(answer, message):
 
 
 def test_as_numbers_without_names_and_as_sequence():
-    with pytest.raises(AnswerError, match=r"^expected a tuple of three numbers; got float\.$"):
+    with pytest.raises(AnswerError) as info:
         as_numbers(1.0, 3)
+    assert str(info.value) == "expected a tuple of three numbers; got the number 1."
     with pytest.raises(AnswerError, match=r"^expected a tuple of 7 numbers; got a list"):
         as_numbers([1.0], 7)
     iterates = np.arange(4.0)
@@ -211,7 +212,8 @@ def test_as_choice_rejects_with_the_reason():
     assert str(info.value) == "expected one of the letters 'a', 'b' or 'c'; got 'B.'."
     with pytest.raises(AnswerError) as info:
         as_choice(3, "abc")
-    assert str(info.value) == "expected one of the letters 'a', 'b' or 'c' as a string; got int."
+    assert str(info.value) == ("expected one of the letters 'a', 'b' or 'c' as a string; "
+                               "got the number 3.")
 
 
 def test_an_answer_error_in_a_checker_is_the_students_message():

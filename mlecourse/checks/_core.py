@@ -216,6 +216,8 @@ def _describe(answer: Any) -> str:
         return f"a {type(answer).__name__} of {len(answer)} values"
     if answer is None or isinstance(answer, (bool, np.bool_)):
         return repr(answer)
+    if isinstance(answer, numbers.Real):
+        return f"the number {float(answer):g}"
     return type(answer).__name__
 
 
