@@ -1,11 +1,11 @@
 """Self-checks of the chapter *Finding the MLE*: right answers pass, wrong ones fail."""
 
 import numpy as np
-import pytest
+from checks_contract import chapter_contract
 from scipy import stats
 
 from mlecourse import datasets
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 
 LABELS = ["ex-finding_the_mle-poisson", "ex-finding_the_mle-variance",
           "ex-finding_the_mle-newton", "ex-finding_the_mle-gamma",
@@ -55,30 +55,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_right_answer_passes(label):
-    result = evaluate(label, RIGHT[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for answer in WRONG[label]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered_and_wrong_types(label):
-    assert evaluate(label, ...).status == "unanswered"
-    for answer in ["1.0", None, {"a": 1.0}, [1.0, 2.0, 3.0], np.array([[1.0]])]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
+TestContract = chapter_contract("finding_the_mle", LABELS, RIGHT, WRONG)
 
 
 def test_specific_feedback():

@@ -1,10 +1,10 @@
 """Self-checks of the chapter "Gaussian mixtures": right passes, wrong fails."""
 
 import numpy as np
-import pytest
+from checks_contract import chapter_contract
 from scipy.stats import norm
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 from mlecourse.checks.gaussian_mixtures import _BIC_CHOICE
 from mlecourse.datasets import load_faithful
 from mlecourse.em import gmm_em
@@ -76,8 +76,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
+TestContract = chapter_contract("gaussian_mixtures", LABELS, SOLUTIONS, WRONG)
 
 
 def test_the_1d_fit_is_the_published_one():
@@ -113,32 +112,6 @@ def test_bic_choice_used_by_the_checker():
             for k in range(1, 6)]
     assert int(np.argmin(bics)) + 1 == _BIC_CHOICE
     assert gmm_em(FAITHFUL[["eruptions", "waiting"]].to_numpy(), 3, rng=0).n_parameters == 17
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_solution_passes(label):
-    result = evaluate(label, SOLUTIONS[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label, wrong", [(lab, w) for lab, ws in WRONG.items() for w in ws])
-def test_wrong_answer_fails(label, wrong):
-    result = evaluate(label, wrong)
-    assert result.status == "fail", result.message
-    assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_ellipsis_is_unanswered(label):
-    answer = (..., ...) if isinstance(SOLUTIONS[label], tuple) else ...
-    assert evaluate(label, answer).status == "unanswered"
-
-
-@pytest.mark.parametrize("label", LABELS)
-@pytest.mark.parametrize("bad", ["0.5", None, {"a": 1}, (np.nan, 1.0), [[1, 2], [3, 4]]])
-def test_wrong_type_fails_without_raising(label, bad):
-    result = evaluate(label, bad)
-    assert result.status == "fail"
 
 
 def test_specific_feedback_for_common_mistakes():

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from checks_contract import chapter_contract
 from scipy import optimize, special, stats
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 from mlecourse.datasets import load_faithful
 
 LABELS = [
@@ -89,35 +90,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_solution_passes(label):
-    result = evaluate(label, SOLUTIONS[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for wrong in WRONG[label]:
-        result = evaluate(label, wrong)
-        assert result.status == "fail", (wrong, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered(label):
-    assert evaluate(label, ...).status == "unanswered"
-    assert evaluate(label, (..., ..., ...)).status == "unanswered"
-
-
-@pytest.mark.parametrize("label", LABELS)
-@pytest.mark.parametrize("bad", ["a string", None, {"x": 1.0}, np.nan, [1.0, "b", 2.0], True])
-def test_wrong_type_fails_without_raising(label, bad):
-    result = evaluate(label, bad)
-    assert result.status == "fail", result.message
+TestContract = chapter_contract("hidden_labels", LABELS, SOLUTIONS, WRONG)
 
 
 def test_specific_feedback():
@@ -148,15 +121,3 @@ def test_independent_references_agree_with_the_package():
     ll, lo, hi = SOLUTIONS["ex-hidden_labels-waiting"]
     assert ll == pytest.approx(fit.loglik, abs=1e-6)
     assert (lo, hi) == pytest.approx(tuple(fit.means), abs=1e-4)
-
-
-def test_labels_match_the_chapter():
-    import pathlib
-    import re
-
-    chapter = pathlib.Path(__file__).parents[1] / "book" / "hidden_labels.md"
-    text = chapter.read_text(encoding="utf-8")
-    in_chapter = re.findall(r"^:label: (ex-[\w-]+)$", text, flags=re.M)
-    assert sorted(in_chapter) == sorted(LABELS)
-    checked = set(re.findall(r'mlecourse\.check\("(ex-[\w-]+)"', text))
-    assert checked == set(LABELS)

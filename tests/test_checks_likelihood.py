@@ -3,10 +3,10 @@
 import math
 
 import numpy as np
-import pytest
+from checks_contract import chapter_contract
 from scipy import integrate, optimize, stats
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 
 LABELS = ["ex-likelihood-coin", "ex-likelihood-sequence", "ex-likelihood-integral",
           "ex-likelihood-interval", "ex-likelihood-meaning"]
@@ -51,32 +51,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_right_answer_passes(label):
-    result = evaluate(label, RIGHT[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for answer in WRONG[label]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered_and_wrong_types(label):
-    assert evaluate(label, ...).status == "unanswered"
-    for answer in ["0.35", None, {"p": 0.35}, [1.0, 2.0, 3.0], np.array([[1.0]])]:
-        if label == "ex-likelihood-meaning" and isinstance(answer, str):
-            continue
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
+TestContract = chapter_contract("likelihood", LABELS, RIGHT, WRONG)
 
 
 def test_specific_feedback():

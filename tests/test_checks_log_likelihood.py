@@ -1,10 +1,10 @@
 """Self-checks of the chapter *The log-likelihood*: right answers pass, wrong ones fail."""
 
 import numpy as np
-import pytest
+from checks_contract import chapter_contract
 from scipy import stats
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 
 LABELS = ["ex-log_likelihood-ratio", "ex-log_likelihood-score", "ex-log_likelihood-info",
           "ex-log_likelihood-units"]
@@ -48,31 +48,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_right_answer_passes(label):
-    result = evaluate(label, RIGHT[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for answer in WRONG[label]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered_and_wrong_types(label):
-    assert evaluate(label, ...).status == "unanswered"
-    assert evaluate(label, (1.0, ...)).status == "unanswered"
-    for answer in ["1.0", None, {"a": 1.0}, [1.0, 2.0, 3.0], np.array([[1.0]])]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
+TestContract = chapter_contract("log_likelihood", LABELS, RIGHT, WRONG)
 
 
 def test_specific_feedback():

@@ -3,10 +3,10 @@
 import math
 
 import numpy as np
-import pytest
+from checks_contract import chapter_contract
 from scipy import optimize
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 from mlecourse.datasets import load_faithful
 from mlecourse.em.linkage import linkage_loglik
 from mlecourse.mixture import fit_mixture_direct, mixture_loglik
@@ -68,8 +68,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
+TestContract = chapter_contract("mle_vs_em", LABELS, SOLUTIONS, WRONG)
 
 
 def test_louis_missing_fraction_is_about_one_half():
@@ -80,33 +79,6 @@ def test_louis_missing_fraction_is_about_one_half():
 
 def test_iterations_formula():
     assert 0.9 ** 132 <= 1e-6 < 0.9 ** 131
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_solution_passes(label):
-    result = evaluate(label, SOLUTIONS[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label, wrong", [(lab, w) for lab, ws in WRONG.items() for w in ws])
-def test_wrong_answer_fails(label, wrong):
-    result = evaluate(label, wrong)
-    assert result.status == "fail", result.message
-    assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_ellipsis_is_unanswered(label):
-    sol = SOLUTIONS[label]
-    answer = tuple(... for _ in sol) if isinstance(sol, tuple) else ...
-    assert evaluate(label, answer).status == "unanswered"
-
-
-@pytest.mark.parametrize("label", LABELS)
-@pytest.mark.parametrize("bad", ["0.5", None, {"a": 1}, (np.nan, 1.0), True, [[1, 2], [3, 4]]])
-def test_wrong_type_fails_without_raising(label, bad):
-    result = evaluate(label, bad)
-    assert result.status == "fail"
 
 
 def test_specific_feedback_for_common_mistakes():

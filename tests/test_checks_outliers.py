@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from checks_contract import chapter_contract
 
 from mlecourse import fit
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 from mlecourse.datasets import load_chem
 
 CHEM = load_chem()["copper"].to_numpy()
@@ -54,36 +55,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_solution_passes(label):
-    result = evaluate(label, SOLUTIONS[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail_with_a_hint(label):
-    for wrong in WRONG[label]:
-        result = evaluate(label, wrong)
-        assert result.status == "fail", (wrong, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered(label):
-    assert evaluate(label, ...).status == "unanswered"
-    if label in ("ex-outliers-t-weight", "ex-outliers-masking"):
-        assert evaluate(label, (..., ...)).status == "unanswered"
-
-
-@pytest.mark.parametrize("label", LABELS)
-@pytest.mark.parametrize("bad", ["a string", None, [1.0, 2.0, 3.0], {"p": 0.3}, np.nan, True])
-def test_wrong_type_fails_without_raising(label, bad):
-    result = evaluate(label, bad)
-    assert result.status == "fail", (bad, result.message)
+TestContract = chapter_contract("outliers", LABELS, SOLUTIONS, WRONG)
 
 
 def test_specific_feedback():

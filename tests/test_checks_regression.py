@@ -3,10 +3,10 @@
 import math
 
 import numpy as np
-import pytest
 import statsmodels.api as sm
+from checks_contract import chapter_contract
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 from mlecourse.simulate import customers
 
 LABELS = ["ex-regression-sigma2", "ex-regression-newton", "ex-regression-loglik",
@@ -42,30 +42,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_right_answer_passes(label):
-    result = evaluate(label, RIGHT[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for answer in WRONG[label]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered_and_wrong_type(label):
-    assert evaluate(label, ...).status == "unanswered"
-    bad = 2.0 if label == "ex-regression-lad" else "0.5"
-    result = evaluate(label, bad)
-    assert result.status == "fail", result.message
+TestContract = chapter_contract("regression", LABELS, RIGHT, WRONG)
 
 
 def test_specific_feedback():

@@ -2,11 +2,11 @@
 
 import math
 
-import numpy as np
 import pytest
+from checks_contract import chapter_contract
 from scipy import stats
 
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 from mlecourse.datasets import load_faithful
 from mlecourse.mixture import mixture_loglik
 
@@ -59,36 +59,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_solution_passes(label):
-    result = evaluate(label, SOLUTIONS[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for wrong in WRONG[label]:
-        result = evaluate(label, wrong)
-        assert result.status == "fail", (wrong, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered(label):
-    assert evaluate(label, ...).status == "unanswered"
-
-
-@pytest.mark.parametrize("label", LABELS)
-@pytest.mark.parametrize("bad", ["a string", None, [1.0, 2.0], {"p": 0.3}, np.nan])
-def test_wrong_type_fails_without_raising(label, bad):
-    if label == "ex-small_samples-separation" and bad == "a string":
-        bad = "not a letter"
-    result = evaluate(label, bad)
-    assert result.status == "fail", result.message
+TestContract = chapter_contract("small_samples", LABELS, SOLUTIONS, WRONG)
 
 
 def test_specific_feedback():
@@ -108,15 +79,3 @@ def test_solution_values_are_what_the_chapter_says():
     # the Wald coverage at n = 20, p = 0.05 misses the zero-success samples (0.95**20)
     assert SOLUTIONS["ex-small_samples-coverage"] < 1 - 0.95**20
     assert SOLUTIONS["ex-small_samples-day"] == pytest.approx(4 * math.log(10), rel=1e-5)
-
-
-def test_labels_match_the_chapter():
-    import pathlib
-    import re
-
-    chapter = pathlib.Path(__file__).parents[1] / "book" / "small_samples.md"
-    text = chapter.read_text(encoding="utf-8")
-    in_chapter = re.findall(r"^:label: (ex-[\w-]+)$", text, flags=re.M)
-    assert sorted(in_chapter) == sorted(LABELS)
-    checked = set(re.findall(r'mlecourse\.check\("(ex-[\w-]+)"', text))
-    assert checked == set(LABELS)

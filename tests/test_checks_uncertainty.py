@@ -3,11 +3,11 @@
 import math
 
 import numpy as np
-import pytest
+from checks_contract import chapter_contract
 from scipy import stats
 
 import mlecourse
-from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks import evaluate
 
 LABELS = ["ex-uncertainty-se", "ex-uncertainty-n", "ex-uncertainty-intervals",
           "ex-uncertainty-coverage", "ex-uncertainty-meaning"]
@@ -44,31 +44,7 @@ WRONG = {
 }
 
 
-def test_every_label_is_registered():
-    assert set(LABELS) <= set(registered_labels())
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_right_answer_passes(label):
-    result = evaluate(label, RIGHT[label])
-    assert result.status == "pass", result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_wrong_answers_fail(label):
-    for answer in WRONG[label]:
-        result = evaluate(label, answer)
-        assert result.status == "fail", (answer, result.message)
-        assert "Hint:" in result.message
-
-
-@pytest.mark.parametrize("label", LABELS)
-def test_unanswered_and_wrong_type(label):
-    assert evaluate(label, ...).status == "unanswered"
-    # a wrong type fails without raising, even when it spells the right value
-    bad = 3.5 if label == "ex-uncertainty-meaning" else str(RIGHT[label])
-    result = evaluate(label, bad)
-    assert result.status == "fail", result.message
+TestContract = chapter_contract("uncertainty", LABELS, RIGHT, WRONG)
 
 
 def test_specific_feedback():
