@@ -138,6 +138,15 @@ def test_plot_loglik_history_values_and_gap():
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), -4.0 - h)
 
 
+def test_plot_loglik_history_of_a_run_just_started_has_whole_number_ticks():
+    fig, ax = plt.subplots()
+    pm.plot_loglik_history([-1320.4], ax=ax)
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    plt.close(fig)
+
+
 def test_plot_loglik_history_rejects_bad_input():
     with pytest.raises(ValueError, match="empty"):
         pm.plot_loglik_history({})

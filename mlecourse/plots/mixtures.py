@@ -352,6 +352,9 @@ def plot_loglik_history(histories, *, ax=None, gap: bool = False, final: float |
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    longest = max(np.size(hist) for _, hist in items)
+    if longest < 3:  # a run that has barely started: keep whole-number iteration ticks
+        ax.set_xlim(-0.5, 2.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(r"$\ell^\ast - \ell(\theta_t)$" if gap else r"log-likelihood $\ell(\theta_t)$")
     if any(label for label, _ in items):
