@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
-from checks_contract import chapter_contract
 from scipy import optimize, stats
 
 from mlecourse.checks import evaluate
 from mlecourse.em import linkage_em
 from mlecourse.em.linkage import linkage_loglik
+
+from checks_contract import chapter_contract
 
 LABELS = [
     "ex-em_algorithm-first-step",

@@ -1,11 +1,12 @@
 """Self-checks of the chapter *Finding the MLE*: right answers pass, wrong ones fail."""
 
 import numpy as np
-from checks_contract import chapter_contract
 from scipy import stats
 
 from mlecourse import datasets
 from mlecourse.checks import evaluate
+
+from checks_contract import chapter_contract
 
 LABELS = ["ex-finding_the_mle-poisson", "ex-finding_the_mle-variance",
           "ex-finding_the_mle-newton", "ex-finding_the_mle-gamma",

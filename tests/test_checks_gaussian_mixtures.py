@@ -1,13 +1,14 @@
 """Self-checks of the chapter "Gaussian mixtures": right passes, wrong fails."""
 
 import numpy as np
-from checks_contract import chapter_contract
 from scipy.stats import norm
 
 from mlecourse.checks import evaluate
 from mlecourse.checks.gaussian_mixtures import _BIC_CHOICE
 from mlecourse.datasets import load_faithful
 from mlecourse.em import gmm_em
+
+from checks_contract import chapter_contract
 
 FAITHFUL = load_faithful()
 X1 = FAITHFUL["eruptions"].to_numpy()

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from checks_contract import chapter_contract
 from scipy import optimize, special, stats
 
 from mlecourse.checks import evaluate
 from mlecourse.datasets import load_faithful
+
+from checks_contract import chapter_contract
 
 LABELS = [
     "ex-hidden_labels-loglik",

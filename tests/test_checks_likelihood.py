@@ -3,10 +3,11 @@
 import math
 
 import numpy as np
-from checks_contract import chapter_contract
 from scipy import integrate, optimize, stats
 
 from mlecourse.checks import evaluate
+
+from checks_contract import chapter_contract
 
 LABELS = ["ex-likelihood-coin", "ex-likelihood-sequence", "ex-likelihood-integral",
           "ex-likelihood-interval", "ex-likelihood-meaning"]

@@ -1,10 +1,11 @@
 """Self-checks of the chapter *The log-likelihood*: right answers pass, wrong ones fail."""
 
 import numpy as np
-from checks_contract import chapter_contract
 from scipy import stats
 
 from mlecourse.checks import evaluate
+
+from checks_contract import chapter_contract
 
 LABELS = ["ex-log_likelihood-ratio", "ex-log_likelihood-score", "ex-log_likelihood-info",
           "ex-log_likelihood-units"]

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from checks_contract import chapter_contract
 
 from mlecourse.checks import evaluate
 from mlecourse.checks import missing_data as md
 from mlecourse.em import mvn_missing_em, semisupervised_gmm_em
+
+from checks_contract import chapter_contract
 
 CHAPTER = Path(__file__).resolve().parents[1] / "book" / "missing_data.md"
 

@@ -4,13 +4,14 @@ import math
 
 import numpy as np
 import pytest
-from checks_contract import chapter_contract
 from scipy import optimize, special, stats
 
 from mlecourse import fit
 from mlecourse.checks import evaluate
 from mlecourse.datasets import load_biochemists
 from mlecourse.diagnostics import kl_projection
+
+from checks_contract import chapter_contract
 
 LABELS = [
     "ex-misspecification-kl-rate",

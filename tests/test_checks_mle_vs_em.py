@@ -3,13 +3,14 @@
 import math
 
 import numpy as np
-from checks_contract import chapter_contract
 from scipy import optimize
 
 from mlecourse.checks import evaluate
 from mlecourse.datasets import load_faithful
 from mlecourse.em.linkage import linkage_loglik
 from mlecourse.mixture import fit_mixture_direct, mixture_loglik
+
+from checks_contract import chapter_contract
 
 LABELS = [
     "ex-mle_vs_em-se-mu1",

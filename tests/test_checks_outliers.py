@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from checks_contract import chapter_contract
 
 from mlecourse import fit
 from mlecourse.checks import evaluate
 from mlecourse.datasets import load_chem
+
+from checks_contract import chapter_contract
 
 CHEM = load_chem()["copper"].to_numpy()
 OTHERS = CHEM[CHEM != 28.95]

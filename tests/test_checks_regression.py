@@ -4,10 +4,11 @@ import math
 
 import numpy as np
 import statsmodels.api as sm
-from checks_contract import chapter_contract
 
 from mlecourse.checks import evaluate
 from mlecourse.simulate import customers
+
+from checks_contract import chapter_contract
 
 LABELS = ["ex-regression-sigma2", "ex-regression-newton", "ex-regression-loglik",
           "ex-regression-odds", "ex-regression-lad"]

@@ -3,12 +3,13 @@
 import math
 
 import pytest
-from checks_contract import chapter_contract
 from scipy import stats
 
 from mlecourse.checks import evaluate
 from mlecourse.datasets import load_faithful
 from mlecourse.mixture import mixture_loglik
+
+from checks_contract import chapter_contract
 
 LABELS = [
     "ex-small_samples-map",

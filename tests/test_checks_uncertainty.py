@@ -3,11 +3,12 @@
 import math
 
 import numpy as np
-from checks_contract import chapter_contract
 from scipy import stats
 
 import mlecourse
 from mlecourse.checks import evaluate
+
+from checks_contract import chapter_contract
 
 LABELS = ["ex-uncertainty-se", "ex-uncertainty-n", "ex-uncertainty-intervals",
           "ex-uncertainty-coverage", "ex-uncertainty-meaning"]

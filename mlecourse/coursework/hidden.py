@@ -148,6 +148,7 @@ def load_chapter_tests(path) -> ChapterTests:
     ----------
     path : str or pathlib.Path
         A Python file defining ``CHAPTER`` and :func:`hidden_test` functions.
+        It may import helper modules (``_*.py``) from its own folder.
 
     Returns
     -------
@@ -165,10 +166,13 @@ def load_chapter_tests(path) -> ChapterTests:
         raise ValueError(f"{path}: not a Python file.")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    # a test file may import helper modules from its own folder (``_*.py``)
+    sys.path.insert(0, str(path.parent))
     try:
         spec.loader.exec_module(module)
     finally:
         sys.modules.pop(module_name, None)
+        sys.path.remove(str(path.parent))
     chapter = getattr(module, "CHAPTER", None)
     if not isinstance(chapter, str) or not _SLUG.match(chapter):
         raise ValueError(f"{path}: define CHAPTER = '<slug>' (lower-case letters, digits, _).")

@@ -5,7 +5,7 @@ BIC choice by scikit-learn, k-means by SciPy: none of them by mlecourse.
 """
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 from scipy.cluster.vq import kmeans2
 
 from mlecourse.coursework.hidden import (
@@ -18,6 +18,8 @@ from mlecourse.coursework.hidden import (
 )
 from mlecourse.datasets import load_faithful
 
+from _reference import em_normal_mixture_1d  # tests/instructor/_reference.py
+
 CHAPTER = "gaussian_mixtures"
 
 _faithful = load_faithful()
@@ -26,27 +28,12 @@ WAITING = _faithful["waiting"].to_numpy(dtype=float)
 X2 = _faithful[["eruptions", "waiting"]].to_numpy(dtype=float)
 
 
-def _em(x, w, mu, sd, iterations=5000):
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (w, mu, sd))
-    previous = -np.inf
-    for _ in range(iterations):
-        logr = np.log(w) + stats.norm.logpdf(x[:, None], mu, sd)
-        total = special.logsumexp(logr, axis=1, keepdims=True)
-        r = np.exp(logr - total)
-        nk = r.sum(axis=0)
-        w, mu = nk / x.size, (r * x[:, None]).sum(axis=0) / nk
-        sd = np.sqrt((r * (x[:, None] - mu) ** 2).sum(axis=0) / nk)
-        if total.sum() - previous < 1e-12:
-            break
-        previous = total.sum()
-    order = np.argsort(mu)
-    return w[order], mu[order], sd[order]
 
 
-_w1, _mu1, _sd1 = _em(X1, [0.5, 0.5], [2.0, 4.5], [0.5, 0.5])
+_w1, _mu1, _sd1 = em_normal_mixture_1d(X1, [0.5, 0.5], [2.0, 4.5], [0.5, 0.5])
 _dens = _w1 * stats.norm.pdf(3.0, _mu1, _sd1)
 R_LONG = float(_dens[1] / _dens.sum())
-WEIGHTS_W, MEANS_W, _ = _em(WAITING, [0.5, 0.5], [55.0, 80.0], [6.0, 6.0])
+WEIGHTS_W, MEANS_W, _ = em_normal_mixture_1d(WAITING, [0.5, 0.5], [55.0, 80.0], [6.0, 6.0])
 _centres, _ = kmeans2(X1[:, None], np.array([[2.0], [4.0]]), iter=200, minit="matrix")
 CENTRES_1D = np.sort(_centres[:, 0])
 # free parameters of K = 3 full-covariance components in D = 2: weights, means, covariances

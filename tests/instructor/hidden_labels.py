@@ -8,6 +8,8 @@ from scipy import special, stats
 from mlecourse.coursework.hidden import array, expect_close, expect_equal, hidden_test
 from mlecourse.datasets import load_faithful
 
+from _reference import em_normal_mixture_1d  # tests/instructor/_reference.py
+
 CHAPTER = "hidden_labels"
 
 _faithful = load_faithful()
@@ -20,31 +22,16 @@ def _loglik(x, w, mu, sd):
                                    axis=1).sum())
 
 
-def _em(x, w, mu, sd, iterations=5000):
-    """Plain EM for a 1-D normal mixture (not the chapter's direct maximisation)."""
-    w, mu, sd = (np.asarray(v, dtype=float) for v in (w, mu, sd))
-    previous = -np.inf
-    for _ in range(iterations):
-        logr = np.log(w) + stats.norm.logpdf(x[:, None], mu, sd)
-        total = special.logsumexp(logr, axis=1, keepdims=True)
-        r = np.exp(logr - total)
-        nk = r.sum(axis=0)
-        w, mu = nk / x.size, (r * x[:, None]).sum(axis=0) / nk
-        sd = np.sqrt((r * (x[:, None] - mu) ** 2).sum(axis=0) / nk)
-        if total.sum() - previous < 1e-12:
-            break
-        previous = total.sum()
-    return w, mu, sd
 
 
 LL_OBS = _loglik(ERUPTIONS, [0.4, 0.6], [2.0, 4.3], [0.3, 0.4])
 _short = ERUPTIONS[ERUPTIONS < 3.0]
 W_SHORT, MU_SHORT, SD_SHORT = _short.size / ERUPTIONS.size, _short.mean(), _short.std()
-_w, _mu, _sd = _em(ERUPTIONS, [0.5, 0.5], [2.0, 4.5], [0.5, 0.5])
+_w, _mu, _sd = em_normal_mixture_1d(ERUPTIONS, [0.5, 0.5], [2.0, 4.5], [0.5, 0.5])
 _dens = _w * stats.norm.pdf(2.75, _mu, _sd)
 P_LONG = float(_dens[np.argmax(_mu)] / _dens.sum())
 N_EQUIVALENT = math.factorial(3)
-_ww, _muw, _sdw = _em(WAITING, [0.5, 0.5], [55.0, 80.0], [6.0, 6.0])
+_ww, _muw, _sdw = em_normal_mixture_1d(WAITING, [0.5, 0.5], [55.0, 80.0], [6.0, 6.0])
 LL_WAITING = _loglik(WAITING, _ww, _muw, _sdw)
 MU_LOW, MU_HIGH = np.sort(_muw)
 
