@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from . import _numdiff
+from ._criteria import InformationCriteria
 from ._validate import check_choice, check_real
 from .families import DegenerateSampleError, Family, get_family
 
@@ -157,7 +158,7 @@ def _optimise(negll: Callable, z0: np.ndarray, steps: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------
 
-class FitResult:
+class FitResult(InformationCriteria):
     """The result of a maximum-likelihood fit.
 
     Attributes
@@ -238,18 +239,6 @@ class FitResult:
     def k(self) -> int:
         """Number of estimated parameters."""
         return len(self.free)
-
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion, ``2 k - 2 loglik``."""
-        return 2 * self.k - 2 * self.loglik
-
-    @property
-    def bic(self) -> float:
-        """Bayesian information criterion, ``k log(n) - 2 loglik``."""
-        if self.n is None:
-            raise ValueError("BIC needs the number of observations: pass n= to fit_numeric.")
-        return self.k * math.log(self.n) - 2 * self.loglik
 
     def conf_int(self, level: float = 0.95, method: str = "wald",
                  cov_type: str = "observed") -> dict:

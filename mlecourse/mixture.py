@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._criteria import InformationCriteria
 from ._validate import as_float_array, check_int, check_real, check_rng
 from .families import DegenerateSampleError
 
@@ -138,7 +139,7 @@ def responsibilities(x, weights, means, sds) -> np.ndarray:
 
 
 @dataclass
-class MixtureFit:
+class MixtureFit(InformationCriteria):
     """A one-dimensional normal mixture fitted by direct maximisation.
 
     Components are sorted by mean (label switching makes the order
@@ -200,16 +201,6 @@ class MixtureFit:
     def k(self) -> int:
         """Number of free parameters, ``3 K - 1``."""
         return 3 * self.n_components - 1
-
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion, ``2 k - 2 loglik``."""
-        return 2 * self.k - 2 * self.loglik
-
-    @property
-    def bic(self) -> float:
-        """Bayesian information criterion, ``k log(n) - 2 loglik``."""
-        return self.k * math.log(self.n) - 2 * self.loglik
 
     def responsibilities(self, x) -> np.ndarray:
         """Membership probabilities of ``x`` under this fit, shape (n, K)."""

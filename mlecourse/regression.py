@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._criteria import InformationCriteria
 from ._validate import as_float_array, check_choice, check_int, check_real
 from .families import DegenerateSampleError
 
@@ -149,7 +150,7 @@ def _check_rank(X, names):
 
 # ---------------------------------------------------------------------------
 
-class RegressionResult:
+class RegressionResult(InformationCriteria):
     """The result of a maximum-likelihood regression fit.
 
     Attributes
@@ -219,16 +220,6 @@ class RegressionResult:
     def params(self) -> dict:
         """Coefficient name to estimate."""
         return {nm: float(v) for nm, v in zip(self.names, self.coef)}
-
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion, ``2 k - 2 loglik``."""
-        return 2 * self.k - 2 * self.loglik
-
-    @property
-    def bic(self) -> float:
-        """Bayesian information criterion, ``k log(n) - 2 loglik``."""
-        return self.k * math.log(self.n) - 2 * self.loglik
 
     def conf_int(self, level: float = 0.95) -> dict:
         """Wald intervals, coefficient plus or minus z times its standard error.
