@@ -13,6 +13,9 @@
 
 Both fits return a :class:`RegressionResult` with coefficients, standard
 errors from the inverse information, the maximised log-likelihood, AIC and BIC.
+Both work internally on centred and scaled features and map the estimates
+back exactly, so a feature in other units or measured from a far-away origin
+(a year in seconds, an income in cents) gives the same fit, reparametrised.
 """
 
 from __future__ import annotations
@@ -121,8 +124,61 @@ def _design(X, y, add_intercept, names, *, binary):
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(f"y must contain only 0 and 1 (or False/True) for logistic "
                              f"regression; got {ya[i]:g} at index {i}.")
-    _check_rank(Xa, col_names)
     return Xa, ya, tuple(col_names)
+
+
+class _Standardised:
+    """The design in centred and scaled coordinates, and the map back.
+
+    With an intercept, every other column is centred at its mean and divided
+    by its standard deviation; without one, columns are only divided by their
+    root mean square (centring would change the model). The fit is done in
+    these coordinates, ``Z``, where the columns are of order one whatever the
+    units or offsets of the features (a year in seconds, an income in cents),
+    and ``coef = T @ coef_z``, ``cov = T @ cov_z @ T.T`` are exact maps back:
+    ``Z @ coef_z == X @ (T @ coef_z)`` for every coefficient vector.
+    """
+
+    def __init__(self, X, names, add_intercept):
+        n, p = X.shape
+        free = slice(1, None) if add_intercept else slice(None)
+        cols = X[:, free]
+        if add_intercept:
+            centre = cols.mean(axis=0)
+            dev = cols - centre
+            # the deviations again, corrected for the rounding of the mean
+            dev -= dev.mean(axis=0)
+            scale = np.sqrt(np.mean(dev**2, axis=0))
+        else:
+            centre = np.zeros(cols.shape[1])
+            dev = cols
+            scale = np.sqrt(np.mean(dev**2, axis=0))
+        for j in np.flatnonzero(scale == 0):
+            name = names[j + int(add_intercept)]
+            if add_intercept and np.any(cols[:, j] != 0):
+                raise ValueError(
+                    f"column {name!r} of X is constant, so it duplicates the intercept and its "
+                    "coefficient is not determined by the data; drop it.")
+            raise ValueError(f"column {name!r} of X is all zeros, so its coefficient is not "
+                             "determined by the data; drop it.")
+        Z = np.empty_like(X)
+        if add_intercept:
+            Z[:, 0] = 1.0
+        Z[:, free] = dev / scale
+        T = np.eye(p)
+        if add_intercept:
+            T[1:, 1:] = np.diag(1.0 / scale)
+            T[0, 1:] = -centre / scale
+        else:
+            T = np.diag(1.0 / scale)
+        self.Z, self.T = Z, T
+        _check_rank(Z, names)
+
+    def coef(self, coef_z):
+        return coef_z @ self.T.T
+
+    def cov(self, cov_z):
+        return self.T @ cov_z @ self.T.T
 
 
 def _check_rank(X, names):
@@ -381,10 +437,17 @@ def linear_regression(X, y, *, add_intercept: bool = True, names=None) -> Regres
     """
     Xa, ya, names = _design(X, y, add_intercept, names, binary=False)
     n, p = Xa.shape
-    beta, *_ = np.linalg.lstsq(Xa, ya, rcond=None)
-    resid = ya - Xa @ beta
+    std = _Standardised(Xa, names, add_intercept)
+    # the outcome centred too (with an intercept), so that a large offset in y
+    # costs no digits either; the intercept takes the mean back
+    y_shift = float(np.mean(ya)) if add_intercept else 0.0
+    yc = ya - y_shift
+    beta_z, *_ = np.linalg.lstsq(std.Z, yc, rcond=None)
+    resid = yc - std.Z @ beta_z
+    beta_z[0] += y_shift if add_intercept else 0.0
+    beta = std.coef(beta_z)
     rss = float(resid @ resid)
-    if rss <= (64 * np.finfo(float).eps) ** 2 * float(ya @ ya) or rss == 0.0:
+    if rss <= (64 * np.finfo(float).eps) ** 2 * float(yc @ yc) or rss == 0.0:
         raise DegenerateSampleError(
             "the model fits the data exactly (residual sum of squares 0), so the likelihood grows "
             "without bound as sigma^2 -> 0 and the MLE of the noise variance does not exist; "
@@ -393,10 +456,9 @@ def linear_regression(X, y, *, add_intercept: bool = True, names=None) -> Regres
     sigma2 = rss / n
     loglik = -0.5 * n * (_LOG_2PI + math.log(sigma2) + 1.0)
     # (X^T X)^-1 from the QR decomposition, which is better conditioned than inverting X^T X
-    r = np.linalg.qr(Xa, mode="r")
+    r = np.linalg.qr(std.Z, mode="r")
     rinv = np.linalg.solve(r, np.eye(p))
-    xtx_inv = rinv @ rinv.T
-    cov = sigma2 * xtx_inv
+    cov = std.cov(sigma2 * (rinv @ rinv.T))
     return RegressionResult("linear", names, beta, cov, loglik, n, p + 1, add_intercept,
                             sigma2=sigma2, sigma2_unbiased=rss / (n - p))
 
@@ -448,10 +510,13 @@ def detect_separation(X, y, *, add_intercept: bool = True, names=None) -> Separa
     True
     """
     Xa, ya, nm = _design(X, y, add_intercept, names, binary=True)
-    return _separation(Xa, ya, nm)
+    std = _Standardised(Xa, nm, add_intercept)
+    return _separation(std.Z, ya, nm, std)
 
 
-def _separation(X, y, names):
+def _separation(X, y, names, std):
+    """Separation on the standardised design ``X = std.Z``; the direction is
+    reported in the coordinates of the original features."""
     from scipy import optimize
 
     scale = np.max(np.abs(X), axis=0)
@@ -478,7 +543,7 @@ def _separation(X, y, names):
         m2 = A @ d2
         if np.all(m2 > 1e-7 * (np.abs(A) @ np.abs(d2))):
             kind, on, d = "complete", 0, d2
-    direction = d / scale
+    direction = std.coef(d / scale)
     direction = direction / np.max(np.abs(direction))
     return Separation(kind, direction, on, tuple(names))
 
@@ -570,9 +635,14 @@ def logistic_regression(X, y, *, add_intercept: bool = True, max_iter: int = 100
     tol = check_real(tol, "tol", positive=True)
     check_choice(on_separation, "on_separation", ("raise", "warn"))
     n, p = Xa.shape
+    # Newton runs on the centred and scaled design; the Newton decrement, the
+    # step halving and the log-likelihood do not depend on the coordinates, and
+    # the coefficients and their covariance are mapped back at the end
+    std = _Standardised(Xa, names, add_intercept)
+    Xa = std.Z
 
     if np.all(ya == ya[0]):
-        sep = _separation(Xa, ya, names)
+        sep = _separation(Xa, ya, names, std)
         if on_separation == "raise":
             raise SeparationError(
                 f"every y is {int(ya[0])}, so the log-likelihood keeps increasing as the fitted "
@@ -613,7 +683,7 @@ def logistic_regression(X, y, *, add_intercept: bool = True, max_iter: int = 100
     if not converged or np.max(np.abs(eta)) > 15:
         # fitted probabilities within about 3e-7 of 0 or 1, or no convergence:
         # the signature of separation; the linear program decides
-        separated = _separation(Xa, ya, names)
+        separated = _separation(Xa, ya, names, std)
     if separated is not None:
         msg = (f"{separated.kind} separation: the direction {separated.describe()} puts every "
                f"y = 1 on one side and every y = 0 on the other"
@@ -641,6 +711,8 @@ def logistic_regression(X, y, *, add_intercept: bool = True, max_iter: int = 100
             cov = np.linalg.inv(info)
         except np.linalg.LinAlgError:
             cov = np.full((p, p), np.inf)
-    return RegressionResult("logistic", names, beta, cov, ll, n, p, add_intercept,
-                            n_iter=n_iter, converged=converged, loglik_history=np.array(lls),
-                            coef_history=np.array(betas))
+    cov = std.cov(cov) if np.all(np.isfinite(cov)) else np.full((p, p), np.inf)
+    return RegressionResult("logistic", names, std.coef(beta), cov, ll, n, p,
+                            add_intercept, n_iter=n_iter, converged=converged,
+                            loglik_history=np.array(lls),
+                            coef_history=std.coef(np.array(betas)))

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
 import mlecourse
@@ -254,7 +256,8 @@ def test_bad_input_messages(fit):
         fit(X3[:3], y[:3])
     with pytest.raises(ValueError, match=r"rank-deficient \(rank 4 < 5 columns\).*\['x4'\]"):
         fit(np.column_stack([X3, X3[:, 0] + 2 * X3[:, 1]]), y)
-    with pytest.raises(ValueError, match=r"\['x4'\] are exact linear combinations.*intercept"):
+    with pytest.raises(ValueError, match=r"column 'x4' of X is constant, so it duplicates the "
+                       r"intercept"):
         fit(np.column_stack([X3, np.full(N, 3.0)]), y)
     with pytest.raises(ValueError, match="column 'x2' of X is all zeros"):
         fit(np.column_stack([X3[:, 0], np.zeros(N)]), y)
@@ -277,3 +280,68 @@ def test_logistic_y_must_be_binary():
 
 def test_result_type():
     assert isinstance(logistic_regression(X3, Y_BIN), RegressionResult)
+
+
+# --- units and offsets --------------------------------------------------------------
+# A feature measured from a far-away origin (a year in seconds, an income in cents)
+# or in other units is the same model reparametrised: the slopes and their standard
+# errors change exactly by the Jacobian, the log-likelihood not at all.
+
+XO = RNG.normal(size=120)
+YO_LIN = 1.0 + 2.0 * XO + RNG.normal(size=120)
+YO_BIN = RNG.binomial(1, 1 / (1 + np.exp(-(0.3 + 1.2 * XO)))).astype(float)
+
+
+@pytest.mark.parametrize("offset", [1e7, 1e8])
+def test_linear_at_a_large_offset_agrees_with_statsmodels_on_the_centred_feature(offset):
+    shifted = XO + offset
+    # the feature as it is stored: the offset rounds it to about offset * 1e-16
+    centred = shifted - offset
+    ref = sm.OLS(YO_LIN, sm.add_constant(centred)).fit()
+    res = linear_regression(shifted, YO_LIN)
+    assert res.loglik == pytest.approx(ref.llf, rel=1e-12)
+    assert res.coef[1] == pytest.approx(ref.params[1], rel=1e-9)
+    assert res.coef[0] == pytest.approx(ref.params[0] - ref.params[1] * offset, rel=1e-9)
+    n, p = 120, 2
+    assert res.se[1] == pytest.approx(ref.bse[1] * math.sqrt((n - p) / n), rel=1e-9)
+
+
+@pytest.mark.parametrize("offset", [1e7, 1e8])
+def test_logistic_at_a_large_offset_agrees_with_statsmodels_on_the_centred_feature(offset):
+    shifted = XO + offset
+    centred = shifted - offset
+    ref = sm.Logit(YO_BIN, sm.add_constant(centred)).fit(disp=0, tol=1e-12)
+    res = logistic_regression(shifted, YO_BIN)
+    assert res.converged
+    assert res.loglik == pytest.approx(ref.llf, rel=1e-12)
+    assert res.coef[1] == pytest.approx(ref.params[1], rel=1e-8)
+    assert res.se[1] == pytest.approx(ref.bse[1], rel=1e-8)
+    assert res.coef[0] == pytest.approx(ref.params[0] - ref.params[1] * offset, rel=1e-8)
+    assert res.predict_proba(shifted[:5]) == pytest.approx(ref.predict()[:5], rel=1e-7)
+
+
+def test_separation_is_found_at_a_large_offset_too():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]) + 1e8
+    sep = detect_separation(x, [0, 0, 0, 1, 1, 1])
+    assert sep is not None and sep.kind == "complete"
+    # the direction, in the units of x: positive on x, with the cut between 3 and 4
+    assert sep.direction[1] > 0
+    cut = -sep.direction[0] / sep.direction[1]
+    assert 1e8 + 3 <= cut <= 1e8 + 4
+    with pytest.raises(SeparationError):
+        logistic_regression(x, [0, 0, 0, 1, 1, 1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(c=st.floats(1e-8, 1e8), shift=st.floats(-1e6, 1e6))
+def test_changing_a_features_units_changes_its_coefficient_by_the_jacobian(c, shift):
+    x = c * (XO + shift)
+    base_lin, base_log = linear_regression(XO, YO_LIN), logistic_regression(XO, YO_BIN)
+    lin, log = linear_regression(x, YO_LIN), logistic_regression(x, YO_BIN)
+    for new, base in ((lin, base_lin), (log, base_log)):
+        assert new.loglik == pytest.approx(base.loglik, rel=1e-9)
+        assert new.coef[1] * c == pytest.approx(base.coef[1], rel=1e-7)
+        assert new.se[1] * c == pytest.approx(base.se[1], rel=1e-7)
+        # the fitted values do not depend on the units
+        assert new.linear_predictor(x) == pytest.approx(base.linear_predictor(XO),
+                                                        rel=1e-6, abs=1e-6)
