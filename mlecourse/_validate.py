@@ -101,6 +101,9 @@ def check_int(value, name: str, *, low: int | None = None, high: int | None = No
 def check_rng(rng) -> np.random.Generator:
     """Return a :class:`numpy.random.Generator` from ``None``, a seed or a Generator."""
     if rng is None or isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+        if rng is not None and rng < 0:
+            raise ValueError(f"rng must be a non-negative integer seed (or None, or a "
+                             f"numpy.random.Generator); got {rng}.")
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.Generator):
         return rng

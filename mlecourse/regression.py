@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,8 +101,10 @@ def _design(X, y, add_intercept, names, *, binary):
         raise ValueError(f"X has {n} rows but y has {ya.size} values; they must match "
                          "(one row of X per observation).")
     if names is not None:
-        if isinstance(names, str):
-            raise TypeError("names must be a list of strings, one per column of X; got a string.")
+        if isinstance(names, str) or not isinstance(names, Iterable):
+            raise TypeError("names must be a list of strings, one per column of X; got "
+                            + ("a string." if isinstance(names, str)
+                               else f"{type(names).__name__}."))
         col_names = [str(v) for v in names]
         if len(col_names) != p_in:
             raise ValueError(f"names has {len(col_names)} entries but X has {p_in} column(s).")

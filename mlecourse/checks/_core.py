@@ -56,6 +56,13 @@ def register(label: str, hint: str = "") -> Callable:
     as "could not check this answer".
     """
 
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a string, an exercise label such as "
+                        f"'ex-likelihood-coin'; got {type(label).__name__}.")
+    if not label.startswith("ex-"):
+        raise ValueError(f"label must be an exercise label starting with 'ex-', such as "
+                         f"'ex-likelihood-coin'; got {label!r}.")
+
     def decorator(func: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
         if label in _REGISTRY and _REGISTRY[label][0].__qualname__ != func.__qualname__:
             raise ValueError(f"a self-check for {label!r} is already registered")
@@ -143,6 +150,11 @@ def approx(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 0.0)
     Scalars, sequences, arrays and dicts (compared key by key) are accepted.
     Returns a short explanation of the first mismatch otherwise.
     """
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool):
+            raise TypeError(f"{name} must be a number >= 0; got {type(value).__name__}.")
+        if not value >= 0 or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number >= 0; got {value}.")
     if isinstance(expected, dict):
         if not isinstance(answer, dict):
             return f"expected a dict with keys {sorted(expected)}; got {type(answer).__name__}."

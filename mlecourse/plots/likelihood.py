@@ -543,6 +543,8 @@ def plot_data_model(family, data, *, ax=None, **params):
 
 def find_artist(ax, gid: str):
     """The first line or collection on ``ax`` whose ``gid`` is ``gid`` (or None)."""
+    if not all(hasattr(ax, attr) for attr in ("lines", "collections", "patches")):
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}.")
     for artist in list(ax.lines) + list(ax.collections) + list(ax.patches):
         if artist.get_gid() == gid:
             return artist
