@@ -25,6 +25,7 @@ _LAZY = {
     "em": ("em", None),
     "datasets": ("datasets", None),
     "diagnostics": ("diagnostics", None),
+    "inference": ("inference", None),
     "intervals": ("intervals", None),
     "mixture": ("mixture", None),
     "newton": ("newton", None),
