@@ -92,7 +92,7 @@ def _check_null(null, allowed, what: str) -> dict:
     return out
 
 
-def _kind(result) -> str:
+def _kind(result, name: str = "result") -> str:
     from .fit import FitResult
     from .regression import RegressionResult
 
@@ -100,7 +100,7 @@ def _kind(result) -> str:
         return "fit"
     if isinstance(result, RegressionResult):
         return "regression"
-    raise TypeError("expected a FitResult from mlecourse.fit() or fit_numeric(), or a "
+    raise TypeError(f"{name} must be a FitResult from mlecourse.fit() or fit_numeric(), or a "
                     "RegressionResult from mlecourse.regression; "
                     f"got {type(result).__name__}.")
 
@@ -418,7 +418,7 @@ def lr_test(fit_small, fit_big) -> TestResult:
     >>> round(lr_test(fit("poisson", x, lam=1.0), fit("poisson", x)).statistic, 6)
     3.862944
     """
-    kinds = (_kind(fit_small), _kind(fit_big))
+    kinds = (_kind(fit_small, "fit_small"), _kind(fit_big, "fit_big"))
     if kinds[0] != kinds[1]:
         raise TypeError("fit_small and fit_big must both be FitResults or both "
                         "RegressionResults.")

@@ -157,6 +157,27 @@ TABLE = {
         (lambda: _m("diagnostics").kl_projection(3, "normal"), T, r"truth"),
         (lambda: _m("diagnostics").kl_projection(_gamma2(), "nromal"), V, r"family.*normal"),
     ],
+    # --- tests of hypotheses
+    "inference.wald_test": [
+        (lambda: _m("inference").wald_test("fit", {"mu": 0.0}), T, r"result must be a FitResult"),
+        (lambda: _m("inference").wald_test(_fit(), {"tau": 0.0}), V, r"'tau'.*allowed"),
+        (lambda: _m("inference").wald_test(_fit(), {"mu": 0.0}, cov_type="hc0"), V,
+         r"cov_type"),
+    ],
+    "inference.score_test": [
+        (lambda: _m("inference").score_test("student_t", X1, {"mu": 0.0}), V, r"families"),
+        (lambda: _m("inference").score_test("normal", X1, "mu"), T, r"null must be"),
+    ],
+    "inference.score_test_regression": [
+        (lambda: _m("inference").score_test_regression("fit", XB, YB), T, r"fit_small"),
+    ],
+    "inference.lr_test": [
+        (lambda: _m("inference").lr_test(_fit(), "big"), T, r"fit_big"),
+    ],
+    "inference.criterion_weights": [
+        (lambda: _m("inference").criterion_weights([]), V, r"values is empty"),
+        (lambda: _m("inference").criterion_weights([1.0, np.nan]), V, r"values.*NaN"),
+    ],
     # --- intervals and simulation
     "intervals.binomial_interval": [
         (lambda: _m("intervals").binomial_interval(30, 25), V, r"\bk\b"),
