@@ -40,7 +40,7 @@ RIGHT = {
     "ex-finding_the_mle-invariance": float(stats.poisson.pmf(0, ART.mean())),
 }
 
-M, V = RAIN.mean(), RAIN.var()
+M, V, V1 = RAIN.mean(), RAIN.var(), RAIN.var(ddof=1)
 WRONG = {
     "ex-finding_the_mle-poisson": [(ART.mean(), ART.mean() / ART.size),
                                    (ART.mean(), np.sqrt(ART.var(ddof=1) / ART.size)),
@@ -50,7 +50,8 @@ WRONG = {
                                   (_newton_iterates(0.1), 1 / TIMES.mean()),
                                   (_newton_iterates(0.2), 2 / TIMES.mean()),
                                   (_newton_iterates(0.1), TIMES.mean())],
-    "ex-finding_the_mle-gamma": [(M * M / V, M / V), GAMMA[::-1], (GAMMA[0], 1 / GAMMA[1])],
+    "ex-finding_the_mle-gamma": [(M * M / V, M / V), (M * M / V1, M / V1), GAMMA[::-1],
+                                 (GAMMA[0], 1 / GAMMA[1])],
     "ex-finding_the_mle-invariance": [float(np.mean(ART == 0)), float(np.exp(-np.median(ART))),
                                       1 - float(np.exp(-ART.mean()))],
 }
@@ -63,6 +64,12 @@ def test_specific_feedback():
     assert "divides by n - 1" in evaluate("ex-finding_the_mle-variance",
                                           float(np.var(Y, ddof=1))).message
     assert "method-of-moments" in evaluate("ex-finding_the_mle-gamma", (M * M / V, M / V)).message
+    # the moment start with s^2 (divisor n - 1) is recognised too
+    assert "method-of-moments" in evaluate("ex-finding_the_mle-gamma",
+                                           (M * M / V1, M / V1)).message
+    # reading the question as "where does the first step stop going up" gives the MLE 1 / xbar
+    assert "MLE itself" in evaluate("ex-finding_the_mle-newton",
+                                    (_newton_iterates(0.1), 1 / TIMES.mean())).message
     assert "swapped" in evaluate("ex-finding_the_mle-gamma", GAMMA[::-1]).message
     assert "observed proportion of zeros" in evaluate("ex-finding_the_mle-invariance",
                                                      float(np.mean(ART == 0))).message

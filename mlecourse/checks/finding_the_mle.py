@@ -57,7 +57,8 @@ def _variance(answer):
 
 @register("ex-finding_the_mle-newton",
           hint="iterate lam <- 2 lam - lam**2 * mean(times) three times from 0.1; the first "
-               "step stays positive while 2 - lam * mean(times) > 0.")
+               "iterate lam_1 = lam_0 (2 - lam_0 * mean(times)) is positive while "
+               "2 - lam_0 * mean(times) > 0.")
 def _newton(answer):
     iterates, upper = as_sequence(answer, 2, names=("iterates", "upper"))
     upper = as_number(upper, "upper")
@@ -72,7 +73,8 @@ def _newton(answer):
     if problem:
         return "iterates: " + problem
     if approx(upper, 1 / xbar, rtol=1e-6) is None:
-        return "upper is the MLE itself; Newton still works from starts above it."
+        return ("upper is the MLE itself: above it the first step moves down, but the "
+                "first iterate is still positive for starts somewhat above the MLE.")
     return approx(upper, 2 / xbar, rtol=1e-6)
 
 
@@ -85,9 +87,11 @@ def _gamma(answer):
     answer = as_numbers(answer, 2, names=("shape_hat", "rate_hat"))
     x = _rain()
     ref = fit("gamma", x).params
-    m, v = x.mean(), x.var()
-    if approx(answer, (m * m / v, m / v), rtol=1e-3) is None:
-        return "those are the method-of-moments estimates, the starting values; now maximise."
+    m = x.mean()
+    for v in (x.var(), x.var(ddof=1)):
+        if approx(answer, (m * m / v, m / v), rtol=1e-3) is None:
+            return ("those are the method-of-moments estimates, the starting values; "
+                    "now maximise.")
     if approx(answer, (ref["rate"], ref["shape"]), rtol=1e-3) is None:
         return "shape and rate are swapped."
     if approx(answer[0], ref["shape"], rtol=1e-3) is not None:

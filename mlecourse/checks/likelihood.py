@@ -47,8 +47,8 @@ def _sequence(answer):
 
 
 @register("ex-likelihood-integral",
-          hint="integrate q**7 * (1 - q)**13 over [0, 1]; the result is small, so ask quad "
-               "for relative accuracy (epsabs=0).")
+          hint="integrate q**7 * (1 - q)**13 over [0, 1] with scipy.integrate.quad; "
+               "the result is a beta function.")
 def _integral(answer):
     from scipy import special
 

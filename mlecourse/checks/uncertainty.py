@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import math
 
-from ._core import approx, as_choice, as_number, as_sequence, as_whole_number, register
+from ._core import (
+    approx,
+    as_choice,
+    as_number,
+    as_numbers,
+    as_sequence,
+    as_whole_number,
+    register,
+)
+
+# Interval limits are probabilities, one of them close to 0, so they are compared with an
+# absolute tolerance. 5e-5 accepts the rounded constants the chapter gives (z = 1.96, which
+# moves a Wald limit by 2e-6, and the cut-off 3.84 / 2, which moves a likelihood-ratio limit
+# by 4e-5) and rejects every other level or standard error (those move a limit by 1e-3 or more).
+_INTERVAL_ATOL = 5e-5
 
 
 @register("ex-uncertainty-se",
@@ -43,15 +57,76 @@ def _intervals(answer):
     wald, lr = as_sequence(answer, 2, names=("wald", "lr"))
     want_wald = bernoulli_conf_int(3, 25, method="wald")
     want_lr = bernoulli_conf_int(3, 25, method="profile")
-    if approx(wald, want_lr, rtol=1e-4) is None and approx(lr, want_wald, rtol=1e-4) is None:
+    tol = {"rtol": 0.0, "atol": _INTERVAL_ATOL}
+    if approx(wald, want_lr, **tol) is None and approx(lr, want_wald, **tol) is None:
         return "the two intervals are swapped: the Wald one is symmetric around p_hat."
-    problem = approx(wald, want_wald, rtol=1e-4)
+    problem = approx(wald, want_wald, **tol)
     if problem:
         return f"the Wald interval: {problem}"
-    problem = approx(lr, want_lr, rtol=1e-4)
+    problem = approx(lr, want_lr, **tol)
     if problem:
         return f"the likelihood-ratio interval: {problem}"
     return None
+
+
+@register("ex-uncertainty-delta",
+          hint="eta_hat = log(p_hat / (1 - p_hat)); the delta method multiplies se(p_hat) by "
+               "|g'(p_hat)| = 1 / (p_hat (1 - p_hat)).")
+def _delta(answer):
+    eta_hat, se_eta = as_numbers(answer, 2, names=("eta_hat", "se_eta"))
+    p_hat, n = 40 / 250, 250
+    se_p = math.sqrt(p_hat * (1 - p_hat) / n)
+    want_eta = math.log(p_hat / (1 - p_hat))
+    if math.isclose(eta_hat, math.log(p_hat), rel_tol=1e-6):
+        return "eta_hat is log(p_hat); the log-odds is log(p_hat / (1 - p_hat))."
+    problem = approx(eta_hat, want_eta, rtol=1e-6)
+    if problem:
+        return "eta_hat: " + problem
+    if math.isclose(se_eta, se_p, rel_tol=1e-4):
+        return "se_eta is the standard error of p_hat; multiply it by |g'(p_hat)|."
+    if math.isclose(se_eta, se_p * p_hat * (1 - p_hat), rel_tol=1e-4):
+        return ("se_eta multiplies by p_hat (1 - p_hat), the derivative of the inverse "
+                "function; the delta method uses the derivative of g, 1 / (p_hat (1 - p_hat)).")
+    problem = approx(se_eta, se_p / (p_hat * (1 - p_hat)), rtol=1e-4)
+    return "se_eta: " + problem if problem else None
+
+
+def _gamma_information():
+    """The rainfall data of the chapter, the gamma MLE and its observed information matrix."""
+    import numpy as np
+    from scipy import special
+
+    from ..fit import fit
+
+    rain = np.random.default_rng(8).gamma(2.5, 1 / 0.5, size=200)
+    params = fit("gamma", rain).params
+    a, b, n = params["shape"], params["rate"], rain.size
+    return n * np.array([[special.polygamma(1, a), -1 / b], [-1 / b, a / b**2]])
+
+
+@register("ex-uncertainty-inverse",
+          hint="invert the whole matrix J_gamma for se_rate; for a known shape only the "
+               "rate's own curvature J_gamma[1, 1] counts.")
+def _inverse(answer):
+    import numpy as np
+
+    se_rate, se_known = as_numbers(answer, 2, names=("se_rate", "se_rate_known_shape"))
+    J = _gamma_information()
+    inv = np.linalg.inv(J)
+    want = (math.sqrt(inv[1, 1]), 1 / math.sqrt(J[1, 1]))
+    if approx((se_rate, se_known), want[::-1], rtol=1e-4) is None:
+        return "the two are swapped: estimating the shape too makes the rate less certain."
+    if math.isclose(se_rate, math.sqrt(inv[0, 0]), rel_tol=1e-4):
+        return "se_rate is the standard error of the shape; the rate is the second parameter."
+    if math.isclose(se_rate, inv[1, 1], rel_tol=1e-4):
+        return "se_rate is a variance; take the square root."
+    problem = approx(se_rate, want[0], rtol=1e-4)
+    if problem:
+        return "se_rate: " + problem
+    if math.isclose(se_known, 1 / J[1, 1], rel_tol=1e-4):
+        return "se_rate_known_shape is a variance, 1 / J_22; take the square root."
+    problem = approx(se_known, want[1], rtol=1e-4)
+    return "se_rate_known_shape: " + problem if problem else None
 
 
 @register("ex-uncertainty-coverage",
