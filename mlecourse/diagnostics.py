@@ -13,7 +13,12 @@ was observed:
   that contains it, with the boundary case handled;
 - :func:`kl_divergence` and :func:`kl_projection`: how far a family is from
   a true distribution, and its closest member, the value a misspecified MLE
-  converges to (White 1982).
+  converges to (White 1982);
+- :func:`tic_penalty` and :func:`tic`: Takeuchi's information criterion, AIC
+  with the penalty :math:`\\operatorname{tr}(\\hat J^{-1}\\hat K)` that stays
+  right when the model is wrong;
+- :func:`bootstrap_fit`: the nonparametric bootstrap of a fit, for standard
+  errors and percentile intervals that assume nothing about the model.
 
 The fitted distribution itself is :func:`fitted_distribution`, a frozen
 ``scipy.stats`` distribution. SciPy is imported when these functions run.
@@ -39,6 +44,10 @@ __all__ = [
     "lr_test",
     "kl_divergence",
     "kl_projection",
+    "tic_penalty",
+    "tic",
+    "BootstrapResult",
+    "bootstrap_fit",
     "DISCRETE_FAMILIES",
 ]
 
@@ -675,3 +684,185 @@ def kl_projection(truth, family, **fixed) -> dict:
     out.update(res.params)
     return {p: float(out[p]) for p in fam.params}
 
+
+
+def tic_penalty(fit_result) -> float:
+    """The trace :math:`\\operatorname{tr}(\\hat J^{-1} \\hat K)` in Takeuchi's criterion.
+
+    :math:`\\hat J` is the observed information and :math:`\\hat K` the sum of
+    outer products of the per-observation scores at the estimate: the bread and
+    the meat of the sandwich. It is computed from the fit's two covariance
+    matrices, :math:`\\operatorname{tr}(\\text{cov\\_robust} \\cdot \\text{cov}^{-1})
+    = \\operatorname{tr}(\\hat J^{-1}\\hat K\\hat J^{-1}\\hat J)`. When the model
+    is right :math:`J = K` in expectation and the trace is close to the number
+    of free parameters, AIC's penalty; under misspecification it can be much
+    larger or smaller (Takeuchi 1976; Burnham and Anderson 2002, section 7.3).
+
+    Parameters
+    ----------
+    fit_result : FitResult
+        A fit from :func:`mlecourse.fit` (or :func:`mlecourse.fit_numeric` with
+        per-observation log-likelihoods), with finite standard errors.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        Not a FitResult.
+    ValueError
+        No free parameter, or a standard error that is not finite and positive
+        (an estimate on the boundary), where the trace is undefined.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mlecourse import fit
+    >>> from mlecourse.diagnostics import tic_penalty
+    >>> x = np.array([0.2, 0.5, 0.9, 1.4, 2.2, 3.1, 4.8, 7.5])
+    >>> round(tic_penalty(fit("normal", x)), 4)  # 1 + (kurtosis - 1) / 2
+    1.9063
+    """
+    from .fit import FitResult
+
+    if not isinstance(fit_result, FitResult):
+        raise TypeError("fit_result must be a FitResult from mlecourse.fit(); "
+                        f"got {type(fit_result).__name__}.")
+    cov = np.asarray(fit_result.cov, dtype=float)
+    if cov.size == 0:
+        raise ValueError("the fit has no free parameter, so there is no penalty to compute.")
+    d = np.diag(cov)
+    if not np.all(np.isfinite(d)) or np.any(d <= 0):
+        raise ValueError("a standard error of the fit is 0 or not finite (an estimate on the "
+                         "boundary of the parameter space), so tr(J^-1 K) is undefined.")
+    robust = np.asarray(fit_result.cov_robust, dtype=float)
+    return float(np.trace(robust @ np.linalg.inv(cov)))
+
+
+def tic(fit_result) -> float:
+    """Takeuchi's information criterion (TIC).
+
+    :math:`\\mathrm{TIC} = -2\\ell(\\hat\\theta) + 2\\operatorname{tr}(\\hat J^{-1}\\hat K)`.
+    AIC (:math:`-2\\ell + 2k`) assumes the model is right, so that the trace
+    equals :math:`k`. TIC estimates the same quantity, the expected
+    Kullback-Leibler divergence of the fitted model from the truth up to a
+    constant, without that assumption. See :func:`tic_penalty`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mlecourse import fit
+    >>> from mlecourse.diagnostics import tic
+    >>> res = fit("normal", np.array([0.2, 0.5, 0.9, 1.4, 2.2, 3.1, 4.8, 7.5]))
+    >>> round(tic(res) - res.aic, 4)  # 2 (trace - 2)
+    -0.1875
+    """
+    penalty = tic_penalty(fit_result)
+    return float(-2.0 * fit_result.loglik + 2.0 * penalty)
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Result of :func:`bootstrap_fit`.
+
+    Attributes
+    ----------
+    estimate : FitResult
+        The fit to the original data.
+    replicates : dict
+        Parameter name to an array of shape (n_ok,): the estimate on each
+        bootstrap resample that could be fitted.
+    n_failed : int
+        Resamples on which the MLE did not exist (skipped, with a warning).
+    """
+
+    estimate: object
+    replicates: dict
+    n_failed: int
+
+    @property
+    def se(self) -> dict:
+        """Bootstrap standard errors: the standard deviation of the replicates (ddof 1)."""
+        return {k: float(np.std(v, ddof=1)) for k, v in self.replicates.items()}
+
+    def conf_int(self, level: float = 0.95) -> dict:
+        """Percentile intervals: the ``(1 - level)/2`` and ``(1 + level)/2`` quantiles."""
+        from ._validate import check_real
+
+        level = check_real(level, "level", low=0.0, high=1.0, inclusive=False)
+        q = [(1 - level) / 2, (1 + level) / 2]
+        return {k: tuple(float(v) for v in np.quantile(r, q)) for k, r in self.replicates.items()}
+
+
+def bootstrap_fit(family: str, data, *, n_boot: int = 1000, rng=None, **fixed) -> BootstrapResult:
+    """The nonparametric bootstrap of :func:`mlecourse.fit`.
+
+    Draws ``n_boot`` samples of size n with replacement from ``data``, fits
+    ``family`` to each, and keeps the estimates (Efron and Tibshirani 1993).
+    Their spread estimates the sampling distribution of the MLE *whatever the
+    true distribution*, so the bootstrap standard error is a check on both the
+    model-based and the sandwich standard errors.
+
+    Parameters
+    ----------
+    family : str
+        A family name accepted by :func:`mlecourse.fit`.
+    data : array_like, shape (n,)
+        The sample.
+    n_boot : int, default 1000
+        Number of resamples (at least 2).
+    rng : None, int or numpy.random.Generator
+        Source of randomness.
+    **fixed
+        Parameters held fixed and known constants, passed on to ``fit``.
+
+    Returns
+    -------
+    BootstrapResult
+
+    Raises
+    ------
+    ValueError
+        Bad ``n_boot`` or data, or more than 10% of the resamples without an
+        MLE (a :class:`~mlecourse.DegenerateSampleError` on each), where the
+        bootstrap distribution would be a biased selection.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mlecourse.diagnostics import bootstrap_fit
+    >>> boot = bootstrap_fit("normal", np.arange(20.0), n_boot=200, rng=1)
+    >>> sorted(boot.replicates), len(boot.replicates["mu"])
+    (['mu', 'sigma'], 200)
+    """
+    from ._validate import check_int
+    from .fit import DegenerateSampleError, fit
+
+    n_boot = check_int(n_boot, "n_boot", low=2)
+    gen = check_rng(rng)
+    estimate = fit(family, data, **fixed)
+    x = _check_data(estimate, data)
+    n = x.shape[0]
+    names = list(estimate.free)
+    reps = {k: [] for k in names}
+    failed = 0
+    for _ in range(n_boot):
+        sample = x[gen.integers(0, n, size=n)]
+        try:
+            res = fit(family, sample, **fixed)
+        except DegenerateSampleError:
+            failed += 1
+            continue
+        for k in names:
+            reps[k].append(res.params[k])
+    if failed > 0.1 * n_boot:
+        raise ValueError(f"{failed} of {n_boot} bootstrap resamples have no MLE for the family "
+                         f"{family!r}; the bootstrap distribution of the survivors would be "
+                         "biased. Use a model whose MLE exists on resamples, or a larger sample.")
+    if failed:
+        warnings.warn(f"{failed} of {n_boot} bootstrap resamples had no MLE and were skipped.",
+                      RuntimeWarning, stacklevel=2)
+    return BootstrapResult(estimate=estimate, replicates={k: np.array(v) for k, v in reps.items()},
+                           n_failed=failed)

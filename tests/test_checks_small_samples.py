@@ -21,7 +21,17 @@ LABELS = [
 
 
 def _solution_coverage():
-    # the chapter's solution: sum binomial probabilities of the k whose Wald interval covers
+    # Clopper-Pearson at n = 20, p = 0.05, summed over k from Beta quantiles
+    total = 0.0
+    for k in range(21):
+        low = 0.0 if k == 0 else stats.beta.ppf(0.025, k, 20 - k + 1)
+        high = 1.0 if k == 20 else stats.beta.ppf(0.975, k + 1, 20 - k)
+        if low <= 0.05 <= high:
+            total += stats.binom.pmf(k, 20, 0.05)
+    return total
+
+
+def _wald_coverage():
     z = stats.norm.ppf(0.975)
     total = 0.0
     for k in range(21):
@@ -54,7 +64,8 @@ WRONG = {
     "ex-small_samples-map": [0.25, 5 / 14, 0.5],
     "ex-small_samples-lr-upper": [0.0, 0.3, stats.beta.ppf(0.975, 1, 10),
                                   1 - math.exp(-stats.chi2.ppf(0.95, 1) / 10)],
-    "ex-small_samples-coverage": [0.95, 1.2, 0.6],
+    "ex-small_samples-coverage": [0.95, 1.2, 0.6, _wald_coverage(),
+                                  _solution_coverage() - 0.95**20],
     "ex-small_samples-separation": ["A", "B", "D", 3],
     "ex-small_samples-day": [math.log(10), 10.0, 2 * math.log(10)],
 }
@@ -77,6 +88,9 @@ def test_specific_feedback():
 
 
 def test_solution_values_are_what_the_chapter_says():
-    # the Wald coverage at n = 20, p = 0.05 misses the zero-success samples (0.95**20)
-    assert SOLUTIONS["ex-small_samples-coverage"] < 1 - 0.95**20
+    # Clopper-Pearson is conservative: at least 95%, and it covers the zero-success samples
+    # that the Wald interval misses
+    assert SOLUTIONS["ex-small_samples-coverage"] >= 0.95
+    assert _wald_coverage() < 1 - 0.95**20 < SOLUTIONS["ex-small_samples-coverage"]
+    assert "Wald" in evaluate("ex-small_samples-coverage", _wald_coverage()).message
     assert SOLUTIONS["ex-small_samples-day"] == pytest.approx(4 * math.log(10), rel=1e-5)

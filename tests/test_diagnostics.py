@@ -342,3 +342,76 @@ def test_kl_bad_input():
         kl_divergence(stats.norm(), "normal", mu=0.0, sigma=-1.0)
     with pytest.raises(ValueError, match="unknown family"):
         kl_projection(stats.norm(), "weibull")
+
+
+# --- TIC and the bootstrap ---------------------------------------------------------------
+
+from mlecourse.diagnostics import bootstrap_fit, tic, tic_penalty  # noqa: E402
+
+
+def test_tic_penalty_of_the_normal_model_is_one_plus_half_the_kurtosis_minus_one():
+    for x in (X_GAMMA, X_HEAVY, X_NORM):
+        res = fit("normal", x)
+        kurt = np.mean((x - x.mean()) ** 4) / x.var() ** 2
+        assert tic_penalty(res) == pytest.approx(1 + (kurt - 1) / 2, rel=1e-5)
+        assert tic(res) == pytest.approx(-2 * res.loglik + 2 * tic_penalty(res), rel=1e-12)
+
+
+def test_tic_penalty_of_the_poisson_model_is_variance_over_mean():
+    res = fit("poisson", ART)
+    assert tic_penalty(res) == pytest.approx(ART.var() / ART.mean(), rel=1e-5)
+
+
+def test_tic_penalty_is_close_to_k_when_the_model_is_right():
+    x = np.random.default_rng(8).gamma(3.0, 2.0, 20_000)
+    assert tic_penalty(fit("gamma", x)) == pytest.approx(2.0, abs=0.1)
+
+
+def test_tic_refuses_a_boundary_fit_and_a_non_fit():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = fit("bernoulli", [0, 0, 0])
+    with pytest.raises(ValueError, match="boundary"):
+        tic_penalty(res)
+    with pytest.raises(TypeError, match="FitResult"):
+        tic({"loglik": 1.0})
+
+
+def test_bootstrap_se_of_the_mean_agrees_with_scipy_and_the_plug_in_formula():
+    boot = bootstrap_fit("normal", X_GAMMA, n_boot=2000, rng=1)
+    plug_in = X_GAMMA.std() / np.sqrt(X_GAMMA.size)    # the exact bootstrap se of a mean
+    assert boot.se["mu"] == pytest.approx(plug_in, rel=0.05)   # MC sd ~ 1.6%
+    ref = stats.bootstrap((X_GAMMA,), np.mean, n_resamples=2000, method="percentile",
+                          random_state=2)
+    assert boot.se["mu"] == pytest.approx(ref.standard_error, rel=0.08)
+    low, high = boot.conf_int(0.9)["mu"]
+    assert low < X_GAMMA.mean() < high
+    np.testing.assert_allclose([low, high], np.quantile(boot.replicates["mu"], [0.05, 0.95]))
+
+
+def test_bootstrap_is_reproducible_and_keeps_fixed_parameters_fixed():
+    a = bootstrap_fit("normal", X_NORM, n_boot=50, rng=3, sigma=3.0)
+    b = bootstrap_fit("normal", X_NORM, n_boot=50, rng=3, sigma=3.0)
+    assert list(a.replicates) == ["mu"]
+    np.testing.assert_array_equal(a.replicates["mu"], b.replicates["mu"])
+
+
+def test_bootstrap_refuses_when_many_resamples_have_no_mle():
+    # a resample of 17 equal values and 3 others is constant with probability (17/20)^20 = 4%
+    y = np.array([5.0] * 17 + [1.0, 2.0, 9.0])
+    with pytest.warns(RuntimeWarning, match="had no MLE and were skipped"):
+        boot = bootstrap_fit("normal", y, n_boot=300, rng=0)
+    assert 0 < boot.n_failed <= 30 and boot.replicates["mu"].size == 300 - boot.n_failed
+    # with 19 equal values, (19/20)^20 = 36% of the resamples are constant
+    with pytest.raises(ValueError, match="no MLE"):
+        bootstrap_fit("normal", np.array([5.0] * 19 + [1.0]), n_boot=200, rng=0)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_boot": 1}, "n_boot must be >= 2"),
+    ({"n_boot": 10.5}, "n_boot must be an integer"),
+    ({"rng": "seed"}, "rng must be"),
+])
+def test_bootstrap_bad_input(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        bootstrap_fit("normal", X_NORM, **kwargs)

@@ -98,7 +98,8 @@ def test_plot_sensitivity_draws_one_line_per_curve_and_a_rug():
     np.testing.assert_allclose(ax.lines[1].get_ydata(), np.clip(xs, -1, 1))
     np.testing.assert_allclose(ax.lines[0].get_xdata(), xs)
     assert ax.lines[2].get_ydata()[0] == 0.0          # the zero line
-    np.testing.assert_allclose(ax.lines[3].get_xdata(), data)  # the rug
+    np.testing.assert_allclose(ax.lines[3].get_xdata(), data)  # the rug ...
+    np.testing.assert_array_equal(ax.lines[3].get_ydata(), 0.0)  # ... on the zero line
     assert "x_0" in ax.get_xlabel() and "SC" in ax.get_ylabel()
 
 

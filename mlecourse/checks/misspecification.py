@@ -16,18 +16,22 @@ def _articles(column: str, value) -> np.ndarray:
     return bio.loc[bio[column] == value, "art"].to_numpy().astype(float)
 
 
-@register("ex-misspecification-kl-rate",
-          hint="the MLE maximises the average log-likelihood, which tends to "
-               "E[log f(X; rate)] = log(rate) - rate * E[X] under the true distribution.")
-def _kl_rate(answer):
+@register("ex-misspecification-laplace-scale",
+          hint="the Laplace MLE of b is the mean absolute deviation from the median; its limit "
+               "is E|X - median| under the true distribution, the KL projection.")
+def _laplace_scale(answer):
     value = as_number(answer)
-    mean = 3.0 / 2.0  # gamma with shape 3 and rate 2
-    if math.isclose(value, 2.0, rel_tol=1e-6):
-        return ("2 is the gamma's rate parameter; the exponential's rate means something "
-                "else, and the MLE converges to the KL projection.")
-    if math.isclose(value, mean, rel_tol=1e-6):
-        return "that is E[X]; the exponential's rate is the reciprocal of a mean."
-    return approx(value, 1.0 / mean, rtol=1e-6)
+    expected = math.sqrt(2.0 / math.pi)
+    if math.isclose(value, 1.0, rel_tol=1e-6):
+        return ("1 is the truth's standard deviation; the Laplace scale b is not a standard "
+                "deviation, and the MLE converges to the KL projection.")
+    if math.isclose(value, 1.0 / math.sqrt(2.0), rel_tol=1e-4):
+        return ("that is the Laplace scale with variance 1 (moment matching); the KL "
+                "projection matches E|X - median| instead.")
+    if math.isclose(value, 0.6744897501960817, rel_tol=1e-4):
+        return ("that is the median absolute deviation; the Laplace MLE of b averages the "
+                "absolute deviations.")
+    return approx(value, expected, rtol=1e-4)
 
 
 @register("ex-misspecification-gamma-projection",
@@ -95,18 +99,27 @@ def _robust_se(answer):
     return approx(value, math.sqrt(y.var() / n), rtol=1e-5)
 
 
-@register("ex-misspecification-naive-coverage",
-          hint="the naive half-width is 1.96 sqrt(lam / n) but the true standard deviation of "
-               "the estimate is sqrt(2 lam / n); how many true standard deviations is that?")
-def _naive_coverage(answer):
+@register("ex-misspecification-lr-size",
+          hint="expand the log-likelihood around the MLE: the statistic is about "
+               "n (lam_hat - lam0)^2 / lam0, while Var(lam_hat) = Var(X) / n; the size is "
+               "P(c chi2_1 > chi2_1(0.95)).")
+def _lr_size(answer):
     from scipy import stats
 
-    value = as_number(answer)
-    if not 0 <= value <= 1:
-        return "a coverage is a probability, between 0 and 1."
-    if math.isclose(value, 0.95, rel_tol=1e-6):
-        return "0.95 is the nominal level; the naive standard error is too small here."
-    z = float(stats.norm.ppf(0.975))
-    if math.isclose(value, 2 * stats.norm.cdf(z / 2) - 1, rel_tol=1e-4):
-        return "the half-width shrinks by the square root of the variance ratio, not the ratio."
-    return approx(value, 2 * stats.norm.cdf(z / math.sqrt(2)) - 1, rtol=1e-4)
+    c, size = as_numbers(answer, 2, names=("c", "size"))
+    cut = float(stats.chi2.ppf(0.95, 1))
+    if math.isclose(c, 0.5, rel_tol=1e-6):
+        return "c: the statistic is inflated, not shrunk: c = Var(X) / mean = 2, not 1/2."
+    if math.isclose(c, math.sqrt(2.0), rel_tol=1e-6):
+        return "c: the statistic is a squared quantity, so the variance ratio enters unsquared."
+    problem = approx(c, 2.0, rtol=1e-6)
+    if problem:
+        return f"c: {problem}"
+    if not 0 <= size <= 1:
+        return "size is a probability, between 0 and 1."
+    if math.isclose(size, 0.05, rel_tol=1e-6):
+        return "size: 0.05 is the nominal level; with c = 2 the test rejects more often."
+    if math.isclose(size, float(stats.chi2.sf(2 * cut, 1)), rel_tol=1e-3):
+        return "size: the test rejects when c * chi2_1 > cut, i.e. chi2_1 > cut / c, not cut * c."
+    problem = approx(size, float(stats.chi2.sf(cut / 2, 1)), rtol=1e-4)
+    return f"size: {problem}" if problem else None

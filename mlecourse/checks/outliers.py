@@ -115,3 +115,27 @@ def _claim(answer):
         "d": "on Newcomb's data every estimate misses the modern value by many standard errors.",
     }
     return reasons.get(letter)
+
+
+@register("ex-outliers-huber-efficiency",
+          hint="A = P(|Z| <= k) = 2 Phi(k) - 1; B = E[min(Z^2, k^2)] = 2 Phi(k) - 1 - "
+               "2 k phi(k) + 2 k^2 Phi(-k); the efficiency is A^2 / B.")
+def _huber_efficiency(answer):
+    from scipy import stats
+
+    value = as_number(answer)
+    k = 1.0
+    a = 2 * stats.norm.cdf(k) - 1
+    b = a - 2 * k * stats.norm.pdf(k) + 2 * k**2 * stats.norm.cdf(-k)
+    expected = float(a**2 / b)
+    if math.isclose(value, 1 / expected, rel_tol=1e-3):
+        return "that is the asymptotic variance B / A^2; the efficiency is its reciprocal."
+    if math.isclose(value, float(a / b), rel_tol=1e-3) or math.isclose(value, float(b / a),
+                                                                          rel_tol=1e-3):
+        return "the slope A enters squared: the variance is B / A^2, the efficiency A^2 / B."
+    k0 = 1.345
+    a0 = 2 * stats.norm.cdf(k0) - 1
+    b0 = a0 - 2 * k0 * stats.norm.pdf(k0) + 2 * k0**2 * stats.norm.cdf(-k0)
+    if math.isclose(value, float(a0**2 / b0), rel_tol=1e-3):
+        return "that is the efficiency for k = 1.345; the exercise asks for k = 1."
+    return approx(value, expected, rtol=1e-4)

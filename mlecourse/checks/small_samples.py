@@ -43,8 +43,9 @@ def _lr_upper(answer):
 
 
 @register("ex-small_samples-coverage",
-          hint="for each k = 0..20 compute the Wald interval; add the binomial probabilities "
-               "P(K = k) of the k whose interval contains 0.05.")
+          hint="for each k = 0..20 compute the Clopper-Pearson limits from Beta quantiles "
+               "(lower 0 at k = 0, upper 1 at k = 20); add the binomial probabilities P(K = k) "
+               "of the k whose interval contains 0.05.")
 def _coverage(answer):
     from ..intervals import exact_coverage
 
@@ -53,7 +54,12 @@ def _coverage(answer):
         return "a coverage is a probability, between 0 and 1."
     if math.isclose(value, 0.95, rel_tol=1e-9):
         return "0.95 is the nominal level; the exact coverage differs from it."
-    return approx(value, exact_coverage(20, 0.05, "wald"), rtol=1e-6)
+    if math.isclose(value, exact_coverage(20, 0.05, "wald"), rel_tol=1e-6):
+        return "that is the Wald interval's coverage; the exercise asks for Clopper-Pearson."
+    if math.isclose(value, exact_coverage(20, 0.05, "exact") - 0.95**20, rel_tol=1e-6):
+        return ("k = 0 is missing: its interval is [0, B_0.975(1, 20)], which contains 0.05 "
+                "(set the lower limit to 0 rather than dropping the k).")
+    return approx(value, exact_coverage(20, 0.05, "exact"), rtol=1e-6)
 
 
 @register("ex-small_samples-separation",

@@ -163,7 +163,7 @@ def plot_sensitivity(xs, curves: dict, *, data=None, ax=None):
         Label to sensitivity-curve values, each of shape (m,), e.g. from
         :func:`mlecourse.robust.sensitivity_curve`.
     data : array_like, shape (n,), optional
-        The sample; drawn as a rug of ticks along the bottom.
+        The sample; drawn as a rug of ticks on the zero line ``SC = 0``.
     ax : matplotlib Axes, optional
         Where to draw; a new figure by default.
 

@@ -1,15 +1,16 @@
 """Hidden tests for book/misspecification.md (When the model is wrong)."""
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import integrate, optimize, special, stats
 
 from mlecourse.coursework.hidden import expect_close, expect_keys, hidden_test
 from mlecourse.datasets import load_biochemists
 
 CHAPTER = "misspecification"
 
-# exponential fitted to gamma(shape 3, rate 2) data: the rate converges to 1 / E[X]
-RATE_LIMIT = 1 / stats.gamma(3.0, scale=0.5).mean()
+# Laplace fitted to standard normal data: b converges to E|Z| (by quadrature)
+B_LIMIT = 2 * integrate.quad(lambda z: z * stats.norm.pdf(z), 0, np.inf, epsabs=0,
+                             epsrel=1e-13)[0]
 
 # gamma KL projection of lognorm(0.6, scale 2): maximise E[log f(X; a, b)], which needs
 # only E[X] and E[log X]
@@ -47,13 +48,14 @@ P_VALUE = 0.5 * stats.chi2.sf(LR_STAT, 1)          # boundary: a 50:50 mixture o
 _yw = _bio.loc[_bio["fem"] == "Women", "art"].to_numpy(dtype=float)
 SE_SANDWICH = np.std(_yw) / np.sqrt(_yw.size)
 
-# variance twice the mean: the naive Wald interval is too narrow by sqrt(2)
-COVERAGE_NAIVE = stats.norm.cdf(stats.norm.ppf(0.975) / np.sqrt(2)) * 2 - 1
+# variance twice the mean: the LR statistic for the true mean is about 2 chi2_1
+LR_C = 2.0
+LR_SIZE = stats.chi2.sf(stats.chi2.ppf(0.95, 1) / LR_C, 1)
 
 
-@hidden_test("ex-misspecification-kl-rate", points=1, variables=["rate_limit"])
-def kl_rate(rate_limit):
-    expect_close(rate_limit, RATE_LIMIT, rtol=1e-6, name="rate_limit")
+@hidden_test("ex-misspecification-laplace-scale", points=1, variables=["b_limit"])
+def laplace_scale(b_limit):
+    expect_close(b_limit, B_LIMIT, rtol=1e-4, name="b_limit")
 
 
 @hidden_test("ex-misspecification-gamma-projection", points=1, variables=["proj"])
@@ -83,6 +85,11 @@ def robust_se(se_sandwich):
     expect_close(se_sandwich, SE_SANDWICH, rtol=1e-6, name="se_sandwich")
 
 
-@hidden_test("ex-misspecification-naive-coverage", points=1, variables=["coverage_naive"])
-def naive_coverage(coverage_naive):
-    expect_close(coverage_naive, COVERAGE_NAIVE, rtol=1e-6, name="coverage_naive")
+@hidden_test("ex-misspecification-lr-size", points=1, variables=["c"])
+def lr_inflation(c):
+    expect_close(c, LR_C, rtol=1e-6, name="c")
+
+
+@hidden_test("ex-misspecification-lr-size", points=1, variables=["size"])
+def lr_size(size):
+    expect_close(size, LR_SIZE, rtol=1e-4, name="size")

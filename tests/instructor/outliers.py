@@ -1,7 +1,7 @@
 """Hidden tests for book/outliers.md (Outliers and the shape of the likelihood)."""
 
 import numpy as np
-from scipy import stats
+from scipy import integrate, stats
 
 from mlecourse.coursework.hidden import (
     expect_choice,
@@ -63,3 +63,15 @@ def masking(flagged_first, flagged_second):
 @hidden_test("ex-outliers-claim", points=1, variables=["answer"])
 def claim(answer):
     expect_choice(answer, "b", ["a", "b", "c", "d"], name="answer")
+
+
+# Huber, k = 1, at the standard normal: A = 2 Phi(1) - 1, B = E[min(Z^2, 1)], by quadrature
+_A = stats.norm.cdf(1.0) - stats.norm.cdf(-1.0)
+_B = (integrate.quad(lambda z: z * z * stats.norm.pdf(z), -1.0, 1.0, epsabs=0, epsrel=1e-13)[0]
+      + 2 * stats.norm.sf(1.0))
+EFF_HUBER = _A**2 / _B
+
+
+@hidden_test("ex-outliers-huber-efficiency", points=1, variables=["eff_huber"])
+def huber_efficiency(eff_huber):
+    expect_close(eff_huber, EFF_HUBER, rtol=1e-4, name="eff_huber")
