@@ -260,6 +260,44 @@ TABLE = {
         (lambda: _m("robust").location_mle("t", X1), V, r"model"),
         (lambda: _m("robust").location_mle("student_t", X1, nu=-1.0), V, r"\bnu\b"),
     ],
+    "robust.psi": [
+        (lambda: _m("robust").psi("tukey", [0.0]), V, r"model must be one of"),
+        (lambda: _m("robust").psi("huber", [0.0], k=-1.0), V, r"\bk must be positive"),
+    ],
+    "robust.huber_location": [
+        (lambda: _m("robust").huber_location(NAN1), V, r"data.*NaN"),
+        (lambda: _m("robust").huber_location(X1, scale=0.0), V, r"scale must be positive"),
+    ],
+    "robust.least_favourable_logpdf": [
+        (lambda: _m("robust").least_favourable_logpdf([np.nan]), V, r"\bz\b.*NaN"),
+        (lambda: _m("robust").least_favourable_logpdf([0.0], k=0.0), V, r"\bk must be"),
+    ],
+    "robust.least_favourable_epsilon": [
+        (lambda: _m("robust").least_favourable_epsilon(-1.0), V, r"\bk must be positive"),
+        (lambda: _m("robust").least_favourable_epsilon("k"), T, r"\bk must be a real"),
+    ],
+    "robust.m_location": [
+        (lambda: _m("robust").m_location(X1, "tukey"), V, r"model must be one of"),
+        (lambda: _m("robust").m_location(NAN1, "huber"), V, r"data.*NaN"),
+    ],
+    "robust.influence_function": [
+        (lambda: _m("robust").influence_function("tukey", [0.0]), V, r"model must be one of"),
+        (lambda: _m("robust").influence_function("huber", [np.nan]), V, r"\bx\b.*NaN"),
+    ],
+    "robust.asymptotic_variance": [
+        (lambda: _m("robust").asymptotic_variance("tukey"), V, r"model must be one of"),
+        (lambda: _m("robust").asymptotic_variance("student_t", nu=-1.0), V, r"\bnu must be"),
+    ],
+    "diagnostics.tic": [
+        (lambda: _m("diagnostics").tic("fit"), T, r"fit_result must be a FitResult"),
+    ],
+    "diagnostics.tic_penalty": [
+        (lambda: _m("diagnostics").tic_penalty(3), T, r"fit_result must be a FitResult"),
+    ],
+    "diagnostics.bootstrap_fit": [
+        (lambda: _m("diagnostics").bootstrap_fit("nromal", X1), V, r"family 'nromal'"),
+        (lambda: _m("diagnostics").bootstrap_fit("normal", X1, n_boot=0), V, r"n_boot"),
+    ],
     # --- self-checks
     "checks.register": [
         (lambda: _m("checks").register(3), T, r"label"),
