@@ -10,13 +10,14 @@
 """
 
 from ._driver import ConvergenceWarning, EMResult, em
-from .gmm import GMMResult, gmm_em, semisupervised_gmm_em
+from .gmm import DegenerateComponentWarning, GMMResult, gmm_em, semisupervised_gmm_em
 from .information import MixtureInformation, mixture_information
 from .linkage import LinkageResult, linkage_em
 from .missing import MissingEMResult, mvn_missing_em
 
 __all__ = [
     "ConvergenceWarning",
+    "DegenerateComponentWarning",
     "EMResult",
     "GMMResult",
     "LinkageResult",
