@@ -22,6 +22,7 @@ _LAZY = {
     "mvn_missing_em": ("em", "mvn_missing_em"),
     "linkage_em": ("em", "linkage_em"),
     "ConvergenceWarning": ("em", "ConvergenceWarning"),
+    "DegenerateComponentWarning": ("em", "DegenerateComponentWarning"),
     "em": ("em", None),
     "datasets": ("datasets", None),
     "diagnostics": ("diagnostics", None),

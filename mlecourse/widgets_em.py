@@ -46,8 +46,9 @@ class GMMStepper:
         covariance of all the data, equal weights.
     rng : None, int or numpy.random.Generator, default None
         Randomness for ``init="random"``.
-    reg_covar : float, default 1e-6
-        Passed to ``mlecourse.em.gmm_em``.
+    reg_covar : float or None, default None
+        Passed to ``mlecourse.em.gmm_em`` (``None``: its default floor, ``1e-6``
+        times each column's variance).
 
     Attributes
     ----------
@@ -59,14 +60,16 @@ class GMMStepper:
         Number of iterations carried out since the start (or the last reset).
     """
 
-    def __init__(self, x, n_components, *, init="random", rng=None, reg_covar: float = 1e-6):
+    def __init__(self, x, n_components, *, init="random", rng=None,
+                 reg_covar: float | None = None):
         from .em import gmm_em
 
         arr = as_float_array(x, "x", ndim=(1, 2))
         self.x = arr[:, None] if arr.ndim == 1 else arr
         self.n_components = check_int(n_components, "n_components", low=1,
                                       high=self.x.shape[0])
-        self.reg_covar = check_real(reg_covar, "reg_covar", low=0.0)
+        self.reg_covar = (None if reg_covar is None
+                          else check_real(reg_covar, "reg_covar", low=0.0))
         if isinstance(init, str):
             if init != "random":
                 raise ValueError(f"init must be 'random' or a dict of starting parameters; "
@@ -90,8 +93,13 @@ class GMMStepper:
         n, d = self.x.shape
         k = self.n_components
         idx = rng.choice(n, size=k, replace=False)
+        from .em.gmm import DEFAULT_FLOOR
+
         diff = self.x - self.x.mean(axis=0)
-        cov = diff.T @ diff / n + self.reg_covar * np.eye(d)
+        cov = diff.T @ diff / n
+        floor = (DEFAULT_FLOOR * np.mean(diff * diff, axis=0) if self.reg_covar is None
+                 else np.full(d, self.reg_covar))
+        cov = cov + np.diag(floor)
         return {"weights": np.full(k, 1.0 / k), "means": self.x[idx].copy(),
                 "covariances": np.repeat(cov[None], k, axis=0)}
 

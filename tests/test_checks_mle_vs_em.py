@@ -16,18 +16,20 @@ LABELS = [
     "ex-mle_vs_em-se-mu1",
     "ex-mle_vs_em-louis",
     "ex-mle_vs_em-iterations",
+    "ex-mle_vs_em-rate-waiting",
 ]
 X = load_faithful()["eruptions"].to_numpy()
 FB = (1997, 906, 904, 32)
 
 
-def _hessian_se():
+def _hessian_se(x=X, t0=None):
     # independent of the checker: direct fit, then a hand central-difference Hessian
-    d = fit_mixture_direct(X, 2, rng=0)
-    t0 = np.r_[d.weights[1], d.means, d.sds]
+    if t0 is None:
+        d = fit_mixture_direct(x, 2, rng=0)
+        t0 = np.r_[d.weights[1], d.means, d.sds]
 
     def ll(t):
-        return mixture_loglik(X, [1 - t[0], t[0]], t[1:3], t[3:5])
+        return mixture_loglik(x, [1 - t[0], t[0]], t[1:3], t[3:5])
 
     h = 1e-4
     k = t0.size
@@ -53,11 +55,38 @@ def _louis_solution():
     return 1 / math.sqrt(i_obs), i_com - i_obs
 
 
+def _em_map(t, x):
+    """One EM step for the 1-D two-component mixture in (w2, mu1, mu2, sd1, sd2)."""
+    w, mu, sd = np.r_[1 - t[0], t[0]], t[1:3], t[3:5]
+    a = np.log(w) - 0.5 * ((x[:, None] - mu) / sd) ** 2 - np.log(sd)
+    r = np.exp(a - a.max(axis=1, keepdims=True))
+    r /= r.sum(axis=1, keepdims=True)
+    nk = r.sum(axis=0)
+    mu_new = r.T @ x / nk
+    return np.r_[nk[1] / x.size, mu_new, np.sqrt((r * (x[:, None] - mu_new) ** 2).sum(0) / nk)]
+
+
+def _waiting_solution():
+    # the MLE by direct maximisation, polished by EM steps to the fixed point; the rate as the
+    # largest eigenvalue of the EM map's Jacobian (central differences), the se from a Hessian
+    d = fit_mixture_direct(W, 2, rng=0)
+    t = np.r_[d.weights[1], d.means, d.sds]
+    for _ in range(300):
+        t = _em_map(t, W)
+    h = 1e-6 * np.maximum(np.abs(t), 1.0)
+    jac = np.column_stack([(_em_map(t + e, W) - _em_map(t - e, W)) / (2 * e.max())
+                           for e in np.diag(h)])
+    return float(np.max(np.linalg.eigvals(jac).real)), float(_hessian_se(W, t)[1])
+
+
+W = load_faithful()["waiting"].to_numpy(dtype=float)
 SE = _hessian_se()
+RATE_W, SE_MU1_W = _waiting_solution()
 SOLUTIONS = {
     "ex-mle_vs_em-se-mu1": float(SE[1]),
     "ex-mle_vs_em-louis": _louis_solution(),
     "ex-mle_vs_em-iterations": 132,
+    "ex-mle_vs_em-rate-waiting": (RATE_W, SE_MU1_W),
 }
 WRONG = {
     "ex-mle_vs_em-se-mu1": [float(SE[2]), float(SE[1] ** 2), float(SE[1] * 1.1), -float(SE[1])],
@@ -66,6 +95,9 @@ WRONG = {
                            (SOLUTIONS["ex-mle_vs_em-louis"][0],
                             SOLUTIONS["ex-mle_vs_em-louis"][1] * 2)],
     "ex-mle_vs_em-iterations": [131, 6, 130.5, 1000],
+    "ex-mle_vs_em-rate-waiting": [(1 - RATE_W, SE_MU1_W), (RATE_W, SE_MU1_W * 0.85),
+                                  (RATE_W * 1.02, SE_MU1_W), (RATE_W, SE_MU1_W ** 2),
+                                  (1.5, SE_MU1_W)],
 }
 
 
@@ -89,3 +121,16 @@ def test_specific_feedback_for_common_mistakes():
     assert "complete-data information" in msg
     assert "round up" in evaluate("ex-mle_vs_em-iterations", 131).message
     assert "long-eruption" in evaluate("ex-mle_vs_em-se-mu1", float(SE[2])).message
+
+
+def test_waiting_feedback_names_the_mistake():
+    from mlecourse.em import gmm_em, mixture_information
+
+    info = mixture_information(W, gmm_em(W, 2, n_init=3, rng=0))
+    label = "ex-mle_vs_em-rate-waiting"
+    second = evaluate(label, (info.missing_fractions[1], SE_MU1_W))
+    assert not second.passed and "second-largest eigenvalue" in second.message
+    labels = evaluate(label, (RATE_W, info.se_complete["mu1"]))
+    assert not labels.passed and "responsibilities as labels" in labels.message
+    mu2 = evaluate(label, (RATE_W, info.se["mu2"]))
+    assert not mu2.passed and "long-wait mean" in mu2.message

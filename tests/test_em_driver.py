@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mlecourse.em as E
-from mlecourse.em import ConvergenceWarning, EMResult, em
+from mlecourse.em import ConvergenceWarning, EMResult, em, gmm_em
 
 
 def exact(msg: str) -> str:
@@ -128,9 +128,17 @@ def test_decrease_raises():
 
 
 def test_rounding_size_decrease_tolerated():
-    values = iter([-100.0, -100.0 - 1e-7, -100.0 - 1e-7])
+    # 5e-10 at l = -100: within 1e-11 |l| + 1e-10 = 1.1e-9
+    values = iter([-100.0, -100.0 - 5e-10, -100.0 - 5e-10])
     res = em(lambda t: (t, next(values)), lambda t: t, 0.0)
     assert res.converged and res.n_iter == 2
+
+
+def test_decrease_beyond_rounding_raises():
+    # 2e-9 at l = -100: more than rounding (1.1e-9), though the old allowance took 1e-6
+    values = iter([-100.0, -100.0 - 2e-9])
+    with pytest.raises(RuntimeError, match="the log-likelihood decreased at EM iteration 1"):
+        em(lambda t: (t, next(values)), lambda t: t, 0.0)
 
 
 @pytest.mark.parametrize("ll,msg", [
@@ -195,3 +203,36 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_subtly_wrong_m_step_is_caught():
+    # The classic slip: covariances with the "unbiased" divisor N_k - 1 instead of
+    # the MLE's N_k. From the MLE it lowers the log-likelihood by about
+    # sum_k D (D + 1) / (4 N_k): far below the old allowance 1e-8 |l| + 1e-10,
+    # far above the rounding allowance the driver uses now.
+    from mlecourse.em._driver import ROUNDING_ABS, ROUNDING_REL
+    from mlecourse.em.gmm import _e_step, _m_step
+
+    rng = np.random.default_rng(3)
+    z = rng.random(100_000) < 0.4
+    x = np.where(z[:, None], rng.normal([0.0, 0.0], 1.0, (z.size, 2)),
+                 rng.normal([3.0, 2.0], [1.0, 0.5], (z.size, 2)))
+    fit = gmm_em(x, 2, rng=0, reg_covar=0.0)
+    xt = np.ascontiguousarray(x.T)
+
+    def wrong_m_step(resp):
+        params = _m_step(xt, resp, "full", 0.0)
+        nk = resp.sum(axis=1)
+        params["covariances"] = params["covariances"] * (nk / (nk - 1))[:, None, None]
+        return params
+
+    start = {"weights": fit.weights, "means": fit.means, "covariances": fit.covariances}
+    resp, ll0 = _e_step(xt, start)
+    _, ll1 = _e_step(xt, wrong_m_step(resp))
+    drop = ll0 - ll1
+    assert ROUNDING_REL * abs(ll1) + ROUNDING_ABS < drop < 1e-8 * abs(ll1) + 1e-10
+    with pytest.raises(RuntimeError, match="the log-likelihood decreased at EM iteration 1"):
+        em(lambda p: _e_step(xt, p), wrong_m_step, start)
+    # the correct M-step from the same point passes the same check
+    em(lambda p: _e_step(xt, p), lambda r: _m_step(xt, r, "full", 0.0), start, max_iter=3,
+       warn=False)

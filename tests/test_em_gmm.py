@@ -12,7 +12,15 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats
 from scipy.special import logsumexp
 
-from mlecourse.em import ConvergenceWarning, GMMResult, em, gmm_em, semisupervised_gmm_em
+from mlecourse import DegenerateSampleError
+from mlecourse.em import (
+    ConvergenceWarning,
+    DegenerateComponentWarning,
+    GMMResult,
+    em,
+    gmm_em,
+    semisupervised_gmm_em,
+)
 from mlecourse.em.gmm import _e_step, _floor_cost, _log_normalize, _m_step, _random_start
 
 
@@ -190,7 +198,8 @@ def test_exact_em_loglik_never_decreases(data, n, d, k, covariance_type, seed):
             fit = gmm_em(x, k, covariance_type=covariance_type, max_iter=60, rng=seed,
                          reg_covar=0.0)
     except ValueError as exc:       # a component collapsed: the likelihood is unbounded
-        assume("is not positive definite" not in str(exc))
+        assume("is not positive definite" not in str(exc)
+               and "collapsed (one of its variances has shrunk" not in str(exc))
         raise
     # or is collapsing: a variance below rounding resolution, the likelihood heading to
     # infinity through rounding noise (gmm_em allows for that; this test wants plain EM)
@@ -224,7 +233,9 @@ def test_floored_em_decreases_at_most_the_floor_cost(data, n, d, k, covariance_t
     # and gmm_em itself (whose driver checks the same bound) runs without error or NaN
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        fit = gmm_em(x, k, covariance_type=covariance_type, max_iter=60, rng=seed)
+        warnings.simplefilter("ignore", DegenerateComponentWarning)
+        fit = gmm_em(x, k, covariance_type=covariance_type, max_iter=60, rng=seed,
+                     reg_covar=1e-6)
     assert np.all(np.isfinite(fit.covariances)) and np.isfinite(fit.loglik)
     assert np.all(np.linalg.eigvalsh(fit.covariances) >= 1e-6 * (1 - 1e-9))
 
@@ -236,7 +247,8 @@ def test_floor_can_lower_the_loglik_and_the_driver_allows_it():
     x = np.r_[np.zeros(12), np.full(12, 0.001)]
     init = {"weights": [0.4, 0.2, 0.4], "means": [0.0, 0.0005, 0.001],
             "covariances": [1e-6, 1e-6, 1e-6]}
-    fit = gmm_em(x, 3, init=init)
+    with pytest.warns(DegenerateComponentWarning, match="^component 0 of the fitted mixture"):
+        fit = gmm_em(x, 3, init=init, reg_covar=1e-6)
     dips = np.diff(fit.loglik_history)
     assert dips.min() < -0.1
     assert fit.converged and np.all(np.isfinite(fit.covariances))
@@ -258,7 +270,7 @@ def test_fit_is_a_fixed_point_of_em():
     xt = np.ascontiguousarray(x.T)
     params = {"weights": fit.weights, "means": fit.means, "covariances": fit.covariances}
     resp, ll = _e_step(xt, params)
-    again = _m_step(xt, resp, "full", 1e-6)
+    again = _m_step(xt, resp, "full", fit.reg_covar)
     # one more EM step moves nothing by more than 1e-6 (at rate ~0.92 per step, the
     # distance to the fixed point is about 13 times the last step)
     np.testing.assert_allclose(again["weights"], fit.weights, atol=1e-6)
@@ -305,7 +317,9 @@ def test_one_component_is_the_normal_mle(covariance_type):
     if covariance_type == "diag":
         cov = np.diag(np.diag(cov))
     np.testing.assert_allclose(fit.means[0], x.mean(axis=0), atol=1e-12)
-    np.testing.assert_allclose(fit.covariances[0], cov + 1e-6 * np.eye(3), rtol=1e-12,
+    # the default floor: 1e-6 of each column's variance
+    np.testing.assert_allclose(fit.reg_covar, 1e-6 * x.var(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(fit.covariances[0], cov + np.diag(fit.reg_covar), rtol=1e-12,
                                atol=1e-15)
     assert fit.weights[0] == 1.0 and fit.converged and fit.n_iter == 2   # MLE, then confirm
     assert fit.loglik == pytest.approx(
@@ -337,13 +351,16 @@ def test_n_init_keeps_the_best_start():
     x = mixture_data(seed=7)          # K = 4 on 3 clusters: several local maxima
     # the same starts gmm_em draws: each from the one generator, in turn
     rng = np.random.default_rng(7)
-    singles = [gmm_em(x, 4, init=_random_start(x, 4, "random", "full", 1e-6, rng))
+    xc = x - x.mean(axis=0)
+    floor = 1e-6 * np.mean(xc * xc, axis=0)          # the default floor, computed as gmm_em does
+    singles = [gmm_em(x, 4, init=_random_start(x, 4, "random", "full", floor, rng))
                for _ in range(6)]
     many = gmm_em(x, 4, init="random", n_init=6, rng=7)
     best = max(singles, key=lambda f: f.loglik)
     assert best.loglik > singles[0].loglik + 1.0               # the first start is not the best
-    assert many.loglik == best.loglik
-    np.testing.assert_array_equal(many.means, best.means)
+    # the same starts, up to rounding (gmm_em draws them from the centred data)
+    assert many.loglik == pytest.approx(best.loglik, rel=1e-13)
+    np.testing.assert_allclose(many.means, best.means, rtol=1e-12, atol=1e-14)
     assert gmm_em(x, 4, init="random", rng=7).loglik == singles[0].loglik
 
 
@@ -354,10 +371,20 @@ def test_seeded_fits_are_reproducible():
     assert a.loglik == b.loglik
 
 
-def test_all_points_identical_is_nan_free():
+def test_all_points_identical_has_no_default_floor():
+    # no spread, so no scale to take a floor from: the MLE does not exist
+    with pytest.raises(DegenerateSampleError, match=exact(
+            "column 0 of x is constant (every value 3.5): a normal component has no variance "
+            "to estimate there and the likelihood is unbounded. Drop the column, or give "
+            "reg_covar= explicitly to fit with that fixed floor.")):
+        gmm_em(np.full((20, 2), 3.5), 3, rng=0)
+
+
+def test_all_points_identical_with_explicit_floor_is_nan_free_and_flagged():
     x = np.full((20, 2), 3.5)
-    fit = gmm_em(x, 3, rng=0)
-    assert fit.converged and fit.n_iter == 1
+    with pytest.warns(DegenerateComponentWarning, match="the variance floor makes up 100%"):
+        fit = gmm_em(x, 3, rng=0, reg_covar=1e-6)
+    assert fit.converged and fit.n_iter == 1 and fit.degenerate == (0, 1, 2)
     np.testing.assert_allclose(fit.means, 3.5)
     np.testing.assert_allclose(fit.covariances, np.repeat(1e-6 * np.eye(2)[None], 3, axis=0),
                                rtol=1e-9, atol=1e-20)
@@ -379,7 +406,9 @@ def test_duplicated_points_and_collapsing_component_stay_finite():
     x = np.vstack([np.repeat([[5.0, 5.0]], 6, axis=0), rng.normal(size=(40, 2))])
     start = {"weights": [0.2, 0.4, 0.4], "means": [[5.0, 5.0], [0.5, 0.0], [-0.5, 0.0]],
              "covariances": np.repeat(np.eye(2)[None], 3, axis=0)}
-    fit = gmm_em(x, 3, init=start)
+    with pytest.warns(DegenerateComponentWarning, match="^component 0 of the fitted mixture"):
+        fit = gmm_em(x, 3, init=start, reg_covar=1e-6)
+    assert fit.degenerate == (0,)
     np.testing.assert_allclose(fit.covariances[0], 1e-6 * np.eye(2), atol=1e-12)
     assert np.isfinite(fit.loglik) and fit.converged
     assert fit.weights[0] == pytest.approx(6 / 46, rel=1e-9)
@@ -452,8 +481,8 @@ def test_fully_labelled_gives_class_wise_mle_in_one_step():
     for k in range(3):
         xk = x[labels == k]
         np.testing.assert_allclose(fit.means[k], xk.mean(axis=0), rtol=1e-12)
-        np.testing.assert_allclose(fit.covariances[k], np.cov(xk.T, bias=True) + 1e-6 * np.eye(2),
-                                   rtol=1e-10)
+        np.testing.assert_allclose(fit.covariances[k],
+                                   np.cov(xk.T, bias=True) + np.diag(fit.reg_covar), rtol=1e-10)
     np.testing.assert_allclose(fit.weights, [150 / 400, 150 / 400, 100 / 400], rtol=1e-12)
     assert fit.converged and fit.n_iter == 2   # one step to the MLE, one to confirm
     np.testing.assert_array_equal(fit.responsibilities, np.eye(3)[labels])
@@ -526,9 +555,9 @@ BAD = [
     (dict(n_components=2.5), TypeError, "n_components must be an integer; got float 2.5."),
     (dict(covariance_type="tied"), ValueError,
      "covariance_type must be one of ('full', 'diag'); got 'tied'."),
-    (dict(init="kmeans"), ValueError,
-     "init must be one of ('kmeans++', 'random') or a dict with keys 'weights', 'means', "
-     "'covariances'; got 'kmeans'."),
+    (dict(init="kmeens"), ValueError,
+     "init must be one of ('kmeans++', 'kmeans', 'random') or a dict with keys 'weights', "
+     "'means', 'covariances'; got 'kmeens'."),
     (dict(init={"weights": [0.5, 0.5], "means": [[0, 0], [1, 1]]}), ValueError,
      "init dict must have exactly the keys ['covariances', 'means', 'weights']; got "
      "['means', 'weights']."),
@@ -615,8 +644,8 @@ BAD_LABELS = [
      "n_init=2 needs a random init; init='labels' gives the same fit every time, so use "
      "n_init=1."),
     (dict(labels=LABELS, init="lables"), ValueError,
-     "init must be one of ('kmeans++', 'random', 'labels') or a dict with keys 'weights', "
-     "'means', 'covariances'; got 'lables'."),
+     "init must be one of ('kmeans++', 'kmeans', 'random', 'labels') or a dict with keys "
+     "'weights', 'means', 'covariances'; got 'lables'."),
     (dict(labels=LABELS, n_components=0), ValueError, "n_components must be >= 1; got 0."),
 ]
 

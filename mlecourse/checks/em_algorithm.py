@@ -12,39 +12,39 @@ FISHER_BALMUKAND = (1997, 906, 904, 32)
 
 def _rates(counts) -> tuple[float, float]:
     """MLE and fraction of missing information for the linkage model."""
-    y1, y2, y3, y4 = counts
+    x1, x2, x3, x4 = counts
     n = sum(counts)
-    b = y1 - 2 * y2 - 2 * y3 - y4
-    theta = (b + math.sqrt(b * b + 8 * n * y4)) / (2 * n)   # n t^2 - b t - 2 y4 = 0
-    x = y1 * theta / (2 + theta)
-    i_obs = y1 / (2 + theta) ** 2 + (y2 + y3) / (1 - theta) ** 2 + y4 / theta ** 2
-    i_com = (x + y4) / theta ** 2 + (y2 + y3) / (1 - theta) ** 2
+    b = x1 - 2 * x2 - 2 * x3 - x4
+    theta = (b + math.sqrt(b * b + 8 * n * x4)) / (2 * n)   # n t^2 - b t - 2 x4 = 0
+    z = x1 * theta / (2 + theta)
+    i_obs = x1 / (2 + theta) ** 2 + (x2 + x3) / (1 - theta) ** 2 + x4 / theta ** 2
+    i_com = (z + x4) / theta ** 2 + (x2 + x3) / (1 - theta) ** 2
     return theta, 1 - i_obs / i_com
 
 
 @register("ex-em_algorithm-first-step",
-          hint="E-step: x_hat = y1 * theta / (2 + theta); M-step: the proportion "
-               "(x_hat + y4) / (x_hat + y2 + y3 + y4).")
+          hint="E-step: z_hat = x1 * theta / (2 + theta); M-step: the proportion "
+               "(z_hat + x4) / (z_hat + x2 + x3 + x4).")
 def _first_step(answer):
-    x_hat, theta1 = as_numbers(answer, 2, names=("x_hat0", "theta1"))
-    y1, y2, y3, y4 = RAO
-    expected_x = y1 * 0.3 / 2.3
-    if math.isclose(x_hat, y1 * 0.3 / 4, rel_tol=1e-6):
-        return "x_hat uses the cell probability theta/4 alone; divide it by the whole first " \
+    z_hat, theta1 = as_numbers(answer, 2, names=("z_hat0", "theta1"))
+    x1, x2, x3, x4 = RAO
+    expected_z = x1 * 0.3 / 2.3
+    if math.isclose(z_hat, x1 * 0.3 / 4, rel_tol=1e-6):
+        return "z_hat uses the cell probability theta/4 alone; divide it by the whole first " \
                "cell's probability 1/2 + theta/4."
-    problem = approx(x_hat, expected_x, rtol=1e-6)
+    problem = approx(z_hat, expected_z, rtol=1e-6)
     if problem:
-        return f"x_hat: {problem}"
-    if math.isclose(theta1, (expected_x + y4) / (y1 + y2 + y3 + y4), rel_tol=1e-6):
+        return f"z_hat: {problem}"
+    if math.isclose(theta1, (expected_z + x4) / (x1 + x2 + x3 + x4), rel_tol=1e-6):
         return "theta1: the denominator is the number of animals in the binomial part " \
-               "(x_hat + y2 + y3 + y4), not all 197."
-    problem = approx(theta1, (expected_x + y4) / (expected_x + y2 + y3 + y4), rtol=1e-6)
+               "(z_hat + x2 + x3 + x4), not all 197."
+    problem = approx(theta1, (expected_z + x4) / (expected_z + x2 + x3 + x4), rtol=1e-6)
     return f"theta1: {problem}" if problem else None
 
 
 @register("ex-em_algorithm-fisher",
           hint="run linkage_em((1997, 906, 904, 32)); then compute I_obs = -l''(theta_hat) "
-               "and I_com = (x_hat + y4)/theta^2 + (y2 + y3)/(1 - theta)^2 at theta_hat.")
+               "and I_com = (z_hat + x4)/theta^2 + (x2 + x3)/(1 - theta)^2 at theta_hat.")
 def _fisher(answer):
     theta, rate = as_numbers(answer, 2, names=("theta_hat_fb", "rate_fb"))
     theta_fb, rate_fb = _rates(FISHER_BALMUKAND)

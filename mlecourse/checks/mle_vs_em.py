@@ -50,19 +50,19 @@ def _se_mu1(answer):
 
 def _louis(counts) -> tuple[float, float, float]:
     """MLE, I_com and I_mis for the linkage model (closed form)."""
-    y1, y2, y3, y4 = counts
+    x1, x2, x3, x4 = counts
     n = sum(counts)
-    b = y1 - 2 * y2 - 2 * y3 - y4
-    theta = (b + math.sqrt(b * b + 8 * n * y4)) / (2 * n)
+    b = x1 - 2 * x2 - 2 * x3 - x4
+    theta = (b + math.sqrt(b * b + 8 * n * x4)) / (2 * n)
     p = theta / (2 + theta)
-    i_com = (y1 * p + y4) / theta ** 2 + (y2 + y3) / (1 - theta) ** 2
-    i_mis = y1 * p * (1 - p) / theta ** 2
+    i_com = (x1 * p + x4) / theta ** 2 + (x2 + x3) / (1 - theta) ** 2
+    i_mis = x1 * p * (1 - p) / theta ** 2
     return theta, i_com, i_mis
 
 
 @register("ex-mle_vs_em-louis",
-          hint="the hidden count is Binomial(y1, p) with p = theta/(2 + theta); the "
-               "complete-data score depends on it through x / theta, so I_mis = Var(x | y) / "
+          hint="the hidden count is Binomial(x1, p) with p = theta/(2 + theta); the "
+               "complete-data score depends on it through z / theta, so I_mis = Var(z | x) / "
                "theta^2, and I_obs = I_com - I_mis.")
 def _louis_check(answer):
     se, i_mis = as_numbers(answer, 2, names=("se_fb", "i_mis_fb"))
@@ -91,3 +91,42 @@ def _iterations(answer):
     if n != expected:
         return f"{n} is not right."
     return None
+
+
+# one tolerance for the self-check and the hidden test
+RATE_RTOL, SE_RTOL = 5e-3, 1e-2
+
+
+@cache
+def _waiting_information():
+    """Louis's information for the two-component mixture of the waiting times."""
+    from ..datasets import load_faithful
+    from ..em import gmm_em, mixture_information
+
+    w = load_faithful()["waiting"].to_numpy(dtype=float)
+    return mixture_information(w, gmm_em(w, 2, n_init=3, rng=0))
+
+
+@register("ex-mle_vs_em-rate-waiting",
+          hint="mixture_information(wait, fit) gives .rate, the largest eigenvalue of "
+               "I_com^-1 I_mis, and .se, Louis's standard errors (mu1 is the component with "
+               "the smaller mean).")
+def _rate_waiting(answer):
+    rate, se = as_numbers(answer, 2, names=("rate_w", "se_mu1_w"))
+    info = _waiting_information()
+    if not 0 <= rate < 1:
+        return "rate_w: EM's rate is a fraction of missing information, between 0 and 1."
+    if math.isclose(rate, info.missing_fractions[1], rel_tol=RATE_RTOL):
+        return "rate_w: that is the second-largest eigenvalue; EM's rate is the largest."
+    if math.isclose(rate, 1 - info.rate, rel_tol=RATE_RTOL):
+        return "rate_w: that is 1 minus the rate, the share of information that is observed."
+    problem = approx(rate, info.rate, rtol=RATE_RTOL)
+    if problem:
+        return f"rate_w: {problem}"
+    if math.isclose(se, info.se_complete["mu1"], rel_tol=SE_RTOL):
+        return "se_mu1_w: that treats the responsibilities as labels (I_com alone); Louis's " \
+               "method subtracts the missing information."
+    if math.isclose(se, info.se["mu2"], rel_tol=SE_RTOL):
+        return "se_mu1_w: that is the standard error of the long-wait mean mu2."
+    problem = approx(se, info.se["mu1"], rtol=SE_RTOL)
+    return f"se_mu1_w: {problem}" if problem else None

@@ -5,23 +5,28 @@
   decreases.
 * :func:`gmm_em`, :func:`semisupervised_gmm_em` -- Gaussian mixtures.
 * :func:`mvn_missing_em` -- the multivariate normal with values missing at random.
+* :func:`mixture_information` -- Louis's standard errors and the rate matrix for a 1-D mixture.
 * :func:`linkage_em` -- the genetic-linkage example of Dempster, Laird and Rubin (1977).
 """
 
 from ._driver import ConvergenceWarning, EMResult, em
-from .gmm import GMMResult, gmm_em, semisupervised_gmm_em
+from .gmm import DegenerateComponentWarning, GMMResult, gmm_em, semisupervised_gmm_em
+from .information import MixtureInformation, mixture_information
 from .linkage import LinkageResult, linkage_em
 from .missing import MissingEMResult, mvn_missing_em
 
 __all__ = [
     "ConvergenceWarning",
+    "DegenerateComponentWarning",
     "EMResult",
     "GMMResult",
     "LinkageResult",
     "MissingEMResult",
+    "MixtureInformation",
     "em",
     "gmm_em",
     "linkage_em",
+    "mixture_information",
     "mvn_missing_em",
     "semisupervised_gmm_em",
 ]

@@ -43,9 +43,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import as_float_array, check_choice, check_int, check_real, check_rng
+from ..families import DegenerateSampleError
 from ._driver import em, relative_change, warn_not_converged
 
-__all__ = ["GMMResult", "gmm_em", "semisupervised_gmm_em"]
+__all__ = ["DegenerateComponentWarning", "GMMResult", "gmm_em", "semisupervised_gmm_em"]
+
+#: default variance floor, relative to each column's variance (see :func:`gmm_em`)
+DEFAULT_FLOOR = 1e-6
+
+
+class DegenerateComponentWarning(UserWarning):
+    """A fitted mixture component sits on too few points to be estimated.
+
+    Issued by :func:`gmm_em` and :func:`semisupervised_gmm_em` when the fit they
+    return has a component with fewer than ``D + 1`` effective points
+    (``N_k = N w_k``; fewer than 2 for ``covariance_type="diag"``) or with a
+    variance at the floor (the floor makes up at least half of a variance). Such
+    a component is a *spurious maximum*: the likelihood grows without bound as
+    a component shrinks onto a few points, and only the floor keeps it finite.
+    The message names the component and the remedies.
+    """
 
 _LOG_2PI = math.log(2.0 * math.pi)
 _COVARIANCE_TYPES = ("full", "diag")
@@ -185,19 +202,36 @@ def _m_step(xt: np.ndarray, resp: np.ndarray, covariance_type: str,
     return {"weights": weights, "means": means, "covariances": covariances}
 
 
-def _floor_cost(params: dict, n: int, reg_covar: float, scale2: float = 0.0) -> float:
+def _floor_ratios(cov: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    r"""Eigenvalues of :math:`\Sigma^{-1}\Lambda` for a covariance and the diagonal floor
+    :math:`\Lambda = \mathrm{diag}(\lambda_d)`: the shares of the variance, along each
+    principal direction of :math:`\Lambda^{-1/2}\Sigma\Lambda^{-1/2}`, that the floor makes
+    up (1 means all of it). All 0 when there is no floor."""
+    if not np.any(floor > 0):
+        return np.zeros(cov.shape[0])
+    s = np.sqrt(floor)
+    whitened = cov / np.outer(s, s) if np.all(floor > 0) else None
+    if whitened is None:                     # a floor on some columns only
+        from scipy.linalg import eigvalsh
+        return np.clip(eigvalsh(np.diag(floor), cov), 0.0, None)
+    return 1.0 / np.linalg.eigvalsh(whitened)
+
+
+def _floor_cost(params: dict, n: int, reg_covar, scale2: float = 0.0) -> float:
     r"""Bound on how much the covariance floor can lower the log-likelihood in one EM step.
 
     The exact M-step would set :math:`\Sigma_k = S_k`, the weighted covariance;
-    the floored one sets :math:`\Sigma_k = S_k + \lambda I`, which lowers the
-    expected complete-data log-likelihood :math:`Q` by
+    the floored one sets :math:`\Sigma_k = S_k + \Lambda` with the diagonal floor
+    :math:`\Lambda` (``reg_covar`` times the identity, or the default floor
+    :math:`10^{-6}` times each column's variance), which lowers the expected
+    complete-data log-likelihood :math:`Q` by
 
-    .. math:: \delta_k = \frac{N_k}{2} \sum_i \Big[-\log\Big(1 - \frac{\lambda}{\sigma_i}\Big)
-              - \frac{\lambda}{\sigma_i}\Big] \;\approx\; \frac{N_k}{4}
-              \sum_i \Big(\frac{\lambda}{\sigma_i}\Big)^2 \quad (\lambda \ll \sigma_i),
+    .. math:: \delta_k = \frac{N_k}{2} \sum_i \big[-\log(1 - r_i) - r_i\big]
+              \;\approx\; \frac{N_k}{4} \sum_i r_i^2 \quad (r_i \ll 1),
 
-    where :math:`\sigma_i` are the eigenvalues of :math:`\Sigma_k` and
-    :math:`N_k = N w_k`. EM's inequality then gives
+    where :math:`r_i` are the eigenvalues of :math:`\Sigma_k^{-1}\Lambda` (for a
+    scalar floor, :math:`\lambda/\sigma_i` with :math:`\sigma_i` the eigenvalues of
+    :math:`\Sigma_k`) and :math:`N_k = N w_k`. EM's inequality then gives
     :math:`\ell_t \ge \ell_{t-1} - \sum_k \delta_k`: negligible for a healthy
     component, large (infinite) for one that collapsed onto fewer than
     :math:`D + 1` distinct points, where the floor is what keeps it finite.
@@ -209,14 +243,77 @@ def _floor_cost(params: dict, n: int, reg_covar: float, scale2: float = 0.0) -> 
     then dominated by rounding on its way to infinity and cannot be checked.
     """
     limit = 1e6 * np.finfo(float).eps
+    floor = np.broadcast_to(np.asarray(reg_covar, dtype=float),
+                            (params["covariances"].shape[1],))
     total = 0.0
     for weight, cov in zip(params["weights"], params["covariances"]):
         sigma = np.linalg.eigvalsh(cov)
-        ratio = reg_covar / sigma
+        ratio = _floor_ratios(cov, floor)
         if sigma[0] <= limit * max(sigma[-1], scale2) or ratio.max() >= 1.0:
             return math.inf
         total += 0.5 * n * weight * float(np.sum(-np.log1p(-ratio) - ratio))
     return total
+
+
+def _default_floor(xc: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The default floor: ``DEFAULT_FLOOR`` times each column's variance, shape (D,).
+
+    Raises :class:`~mlecourse.DegenerateSampleError` for a constant column, which
+    has no scale to take a floor from (and no variance a normal could fit)."""
+    var = np.mean(xc * xc, axis=0)
+    const = np.flatnonzero(var <= 0)
+    if const.size:
+        j = int(const[0])
+        raise DegenerateSampleError(
+            f"column {j} of x is constant (every value {float(x[0, j]):.6g}): a normal "
+            "component has no variance to estimate there and the likelihood is unbounded. "
+            "Drop the column, or give reg_covar= explicitly to fit with that fixed floor."
+        )
+    return DEFAULT_FLOOR * var
+
+
+def _degenerate_components(params: dict, n: int, floor: np.ndarray, covariance_type: str,
+                           data_var: np.ndarray) -> list[tuple[int, str]]:
+    """Components of a fit that are not estimated by the data: ``[(k, reason), ...]``.
+
+    A component is flagged when it has fewer effective points ``N_k = N w_k``
+    than a covariance of its type needs (``D + 1`` for ``"full"``, 2 for
+    ``"diag"``), when the floor makes up at least half of one of its variances,
+    or (no floor) when a variance has shrunk below ``1e6 * eps`` times the
+    data's variance in that column: it is collapsing onto a point.
+    """
+    d = params["means"].shape[1]
+    need = d + 1 if covariance_type == "full" else 2
+    out = []
+    for k, (w, cov) in enumerate(zip(params["weights"], params["covariances"])):
+        nk = n * float(w)
+        share = float(_floor_ratios(cov, floor).max())
+        s = np.sqrt(data_var)
+        smallest = float(np.linalg.eigvalsh(cov / np.outer(s, s))[0])
+        if nk < need:
+            out.append((k, f"it has {nk:.3g} effective points (N w_k), fewer than the {need} "
+                           f"a {covariance_type} covariance in D = {d} needs"))
+        elif share >= 0.5:
+            out.append((k, f"the variance floor makes up {share:.0%} of one of its variances: "
+                           "it sits on fewer than D + 1 distinct points"))
+        elif smallest < 1e6 * np.finfo(float).eps:
+            out.append((k, f"one of its variances has shrunk to {smallest:.1e} of the data's: "
+                           "it is collapsing onto a point"))
+    return out
+
+
+def _warn_degenerate(flags: list[tuple[int, str]], stacklevel: int) -> None:
+    import warnings
+
+    k, reason = flags[0]
+    more = "" if len(flags) == 1 else f" (also component(s) {[j for j, _ in flags[1:]]})"
+    warnings.warn(
+        f"component {k} of the fitted mixture is degenerate{more}: {reason}. This is a "
+        "spurious maximum, whose likelihood only the variance floor keeps finite. Try more "
+        "starts (n_init), fewer components, covariance_type='diag', or remove duplicated "
+        "points.",
+        DegenerateComponentWarning, stacklevel=stacklevel + 1,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -243,7 +340,7 @@ def _pooled_covariance(x: np.ndarray, covariance_type: str, reg_covar: float) ->
     cov = diff.T @ diff / x.shape[0]
     if covariance_type == "diag":
         cov = np.diag(np.diag(cov))
-    return cov + reg_covar * np.eye(x.shape[1])
+    return cov + np.diag(np.broadcast_to(reg_covar, (x.shape[1],)))
 
 
 def _random_start(x, k, init, covariance_type, reg_covar, rng) -> dict:
@@ -256,6 +353,31 @@ def _random_start(x, k, init, covariance_type, reg_covar, rng) -> dict:
     cov = _pooled_covariance(x, covariance_type, reg_covar)
     return {"weights": np.full(k, 1.0 / k), "means": x[idx].copy(),
             "covariances": np.repeat(cov[None], k, axis=0)}
+
+
+def _kmeans_start(x, k, covariance_type, reg_covar, rng, max_iter: int = 300) -> dict:
+    """Lloyd's k-means from k-means++ seeds, then one M-step on its hard labels:
+    the cluster proportions, means and covariances (plus the floor), as
+    scikit-learn's default ``init_params="kmeans"``. An empty cluster is moved to
+    the point farthest from its centre."""
+    centres = x[_kmeans_plusplus(x, k, rng)].copy()
+    sq = np.einsum("nd,nd->n", x, x)
+    labels = None
+    for _ in range(max_iter):
+        d2 = sq[:, None] - 2.0 * (x @ centres.T) + np.einsum("kd,kd->k", centres, centres)
+        new = np.argmin(d2, axis=1)
+        counts = np.bincount(new, minlength=k)
+        for j in np.flatnonzero(counts == 0):
+            far = int(np.argmax(d2[np.arange(x.shape[0]), new]))
+            new[far] = j
+            counts = np.bincount(new, minlength=k)
+        if labels is not None and np.array_equal(new, labels):
+            break
+        labels = new
+        centres = np.stack([x[labels == j].mean(axis=0) for j in range(k)])
+    resp = np.zeros((k, x.shape[0]))
+    resp[labels, np.arange(x.shape[0])] = 1.0
+    return _m_step(np.ascontiguousarray(x.T), resp, covariance_type, reg_covar)
 
 
 def _labels_start(x, k, labels, covariance_type, reg_covar) -> dict:
@@ -362,6 +484,13 @@ class GMMResult:
         ``"full"`` or ``"diag"``.
     n_samples : int
         Number of training points ``N``.
+    reg_covar : ndarray, shape (D,)
+        The variance floor added to each diagonal entry in every M-step: the
+        ``reg_covar`` given, or the default, ``1e-6`` times each column's variance.
+    degenerate : tuple of int
+        Components not estimated by the data (fewer than ``D + 1`` effective
+        points, or a variance at the floor); a :class:`DegenerateComponentWarning`
+        was issued for them. Empty for a healthy fit.
     """
 
     weights: np.ndarray
@@ -374,6 +503,8 @@ class GMMResult:
     responsibilities: np.ndarray
     covariance_type: str
     n_samples: int
+    reg_covar: np.ndarray | None = None
+    degenerate: tuple = ()
 
     @property
     def n_components(self) -> int:
@@ -411,6 +542,18 @@ class GMMResult:
         """
         return np.argmax(self._log_weighted(x), axis=0)
 
+    def score_samples(self, x) -> np.ndarray:
+        """Log density of the fitted mixture at each point, shape (M,).
+
+        ``log sum_k w_k N(x_m | mu_k, Sigma_k)``, computed in log space (the same
+        as scikit-learn's ``GaussianMixture.score_samples``).
+
+        Parameters
+        ----------
+        x : array_like, shape (M, D) or (M,) when D = 1
+        """
+        return _log_normalize(self._log_weighted(x))[0]
+
     def score(self, x) -> float:
         """Total log-likelihood of new data under the fitted mixture (a sum over points).
 
@@ -418,7 +561,7 @@ class GMMResult:
         ----------
         x : array_like, shape (M, D) or (M,) when D = 1
         """
-        return float(_log_normalize(self._log_weighted(x))[0].sum())
+        return float(self.score_samples(x).sum())
 
     def _loglik_and_n(self, x) -> tuple[float, int]:
         if x is None:
@@ -495,13 +638,16 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
     n_init = check_int(n_init, "n_init", low=1)
     max_iter = check_int(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0.0)
-    reg_covar = check_real(reg_covar, "reg_covar", low=0.0)
+    if reg_covar is not None:
+        reg_covar = check_real(reg_covar, "reg_covar", low=0.0)
     rng = check_rng(rng)
     n, d = x.shape
     if k > n:
         raise ValueError(f"n_components={k} is more than the number of data points ({n}); "
                          f"use at most {n} components.")
-    allowed = ("kmeans++", "random", "labels") if labels is not None else ("kmeans++", "random")
+    allowed = ("kmeans++", "kmeans", "random")
+    if labels is not None:
+        allowed = (*allowed, "labels")
     if isinstance(init, dict):
         start = _check_init_dict(init, k, d, covariance_type)
         if n_init > 1:
@@ -521,20 +667,38 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
     xc = x - centre
     xt = np.ascontiguousarray(xc.T)
     scale2 = float(np.max(np.sum(xc * xc, axis=1)))
-    best = None
+    data_var = np.mean(xc * xc, axis=0)
+    floor = _default_floor(xc, x) if reg_covar is None else np.full(d, reg_covar)
+    runs = []
     for _ in range(n_init):
         if init == "labels":
-            start = _labels_start(xc, k, labels, covariance_type, reg_covar)
+            start = _labels_start(xc, k, labels, covariance_type, floor)
+        elif init == "kmeans":
+            start = _kmeans_start(xc, k, covariance_type, floor, rng)
         elif isinstance(init, str):
-            start = _random_start(xc, k, init, covariance_type, reg_covar, rng)
+            start = _random_start(xc, k, init, covariance_type, floor, rng)
         else:
             start = dict(start, means=start["means"] - centre)
         result = em(lambda params: _e_step(xt, params, labels, reg_covar),
-                    lambda resp: _m_step(xt, resp, covariance_type, reg_covar),
+                    lambda resp: _m_step(xt, resp, covariance_type, floor),
                     start, max_iter=max_iter, tol=tol, warn=False,
-                    allowed_decrease=lambda params: _floor_cost(params, n, reg_covar, scale2))
-        if best is None or result.loglik > best.loglik:
-            best = result
+                    allowed_decrease=lambda params: _floor_cost(params, n, floor, scale2))
+        flags = _degenerate_components(result.params, n, floor, covariance_type,
+                                       np.where(data_var > 0, data_var, 1.0))
+        runs.append((not flags, result.loglik, len(runs), result, flags))
+    # healthy fits first, then the highest log-likelihood (then the earliest start)
+    _, _, _, best, flags = max(runs, key=lambda run: (run[0], run[1], -run[2]))
+    collapsing = [(j, why) for j, why in flags if "collapsing" in why]
+    if collapsing and reg_covar == 0.0:
+        k0, reason = collapsing[0]
+        raise DegenerateSampleError(
+            f"component {k0} of the mixture collapsed ({reason}) and reg_covar=0 gives it "
+            "nothing to stop at: the likelihood is unbounded there, so no maximum likelihood "
+            "estimate exists. Use the default reg_covar (a floor relative to the data's "
+            "variance), fewer components or more starts (n_init)."
+        )
+    if flags:
+        _warn_degenerate(flags, stacklevel=3)
     if not best.converged:
         warn_not_converged(best.n_iter, relative_change(best.loglik_history), stacklevel=3)
     return GMMResult(
@@ -542,13 +706,14 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
         covariances=best.params["covariances"], loglik=best.loglik,
         loglik_history=best.loglik_history, n_iter=best.n_iter, converged=best.converged,
         responsibilities=np.ascontiguousarray(best.expectations.T),
-        covariance_type=covariance_type, n_samples=n,
+        covariance_type=covariance_type, n_samples=n, reg_covar=floor,
+        degenerate=tuple(j for j, _ in flags),
     )
 
 
 def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans++",
-           n_init: int = 1, max_iter: int = 1000, tol: float = 1e-12, reg_covar: float = 1e-6,
-           rng=None) -> GMMResult:
+           n_init: int = 1, max_iter: int = 1000, tol: float = 1e-12,
+           reg_covar: float | None = None, rng=None) -> GMMResult:
     r"""Fit a Gaussian mixture by maximum likelihood with the EM algorithm.
 
     Parameters
@@ -562,11 +727,14 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
         ``"full"``: each component has its own unrestricted covariance matrix;
         ``"diag"``: each has a diagonal one (returned as a full matrix whose
         off-diagonal entries are 0).
-    init : {"kmeans++", "random"} or dict, default "kmeans++"
+    init : {"kmeans++", "kmeans", "random"} or dict, default "kmeans++"
         Starting values. ``"kmeans++"`` puts the means at ``K`` data points
         chosen by k-means++ seeding, ``"random"`` at ``K`` distinct rows
         chosen uniformly; both start every covariance at the covariance of all
-        the data (plus ``reg_covar``) and the weights at ``1/K``. A dict gives
+        the data (plus ``reg_covar``) and the weights at ``1/K``. ``"kmeans"``
+        runs Lloyd's k-means from k-means++ seeds and starts from its clusters'
+        proportions, means and covariances (scikit-learn's default): slower to
+        start, and in many dimensions much less prone to poor local maxima. A dict gives
         the starting parameters: ``weights`` (K,), positive, summing to 1;
         ``means`` (K, D); ``covariances`` (K, D, D), symmetric positive
         definite (diagonal for ``"diag"``). For 1-D data ``means`` may be
@@ -580,12 +748,18 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
         Stop when ``|l_t - l_{t-1}| <= tol * |l_t|`` for the total
         log-likelihood ``l``. (scikit-learn's ``tol`` is an absolute change of
         the *mean* log-likelihood, default 1e-3: far looser.)
-    reg_covar : float, default 1e-6
-        Added to the diagonal of every covariance in every M-step (the same
-        floor as scikit-learn's ``reg_covar``), so that duplicated points or a
-        component collapsing onto one point never give a singular matrix.
-        ``reg_covar=0`` gives the unregularised MLE and a ``ValueError`` if a
-        covariance becomes singular.
+    reg_covar : float or None, default None
+        A floor added to the diagonal of every covariance in every M-step, so
+        that duplicated points or a component collapsing onto one point never
+        give a singular matrix. ``None``: ``1e-6`` times each column's variance
+        (with divisor N), a floor in the data's own units, so that the fit does
+        not depend on them; a constant column then raises
+        :class:`~mlecourse.DegenerateSampleError`. A number: that floor on every
+        diagonal entry, in the data's units (scikit-learn's ``reg_covar``; give
+        both the same value to get the same iterates). ``reg_covar=0`` gives the
+        unregularised MLE; a component that collapses then raises
+        :class:`~mlecourse.DegenerateSampleError` (or a ``ValueError`` once its
+        covariance is exactly singular).
     rng : None, int or numpy.random.Generator, default None
         Source of randomness for the random starts.
 
@@ -594,8 +768,9 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
     GMMResult
         ``weights``, ``means``, ``covariances``, ``loglik`` (a total, not a
         mean), ``loglik_history``, ``n_iter``, ``converged``,
-        ``responsibilities``, and the methods ``predict``, ``predict_proba``,
-        ``score``, ``bic``, ``aic`` and ``sample``.
+        ``responsibilities``, ``reg_covar`` (the floor used), ``degenerate``, and
+        the methods ``predict``, ``predict_proba``, ``score``, ``score_samples``,
+        ``bic``, ``aic`` and ``sample``.
 
     Raises
     ------
@@ -603,6 +778,9 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
         For empty data, NaN or infinity, more components than points, invalid
         starting values, or a covariance that becomes singular (only possible
         with ``reg_covar=0``).
+    mlecourse.DegenerateSampleError
+        (a ``ValueError``) for a constant column with the default floor, or a
+        component that collapses with ``reg_covar=0``.
     TypeError
         For arguments of the wrong type.
 
@@ -610,12 +788,19 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
     -----
     mlecourse.em.ConvergenceWarning
         If the best start did not meet ``tol`` within ``max_iter`` iterations.
+    mlecourse.DegenerateComponentWarning
+        If the fit returned has a component with fewer than ``D + 1`` effective
+        points (2 for ``"diag"``) or a variance at the floor: a spurious maximum.
 
     Notes
     -----
-    The maximum likelihood estimate of a mixture is only a *local* maximum
-    (the likelihood is unbounded when a component shrinks onto one point,
-    which ``reg_covar`` prevents); ``n_init > 1`` guards against poor ones.
+    The maximum likelihood estimate of a mixture is only a *local* maximum,
+    and the likelihood is unbounded: it goes to infinity as a component shrinks
+    onto fewer than ``D + 1`` points. The floor keeps such a component finite,
+    but its log-likelihood can still beat the real fit's (a *spurious*
+    maximum). ``n_init > 1`` guards against poor starts: among the starts,
+    fits without a degenerate component are preferred, and only then the
+    highest log-likelihood, so a spike never wins against a healthy fit.
 
     With ``reg_covar > 0`` the M-step is not exactly EM's (it maximises the
     expected complete-data log-likelihood and then adds the floor), so the
@@ -629,9 +814,10 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
     log-likelihood to infinity (a ``ValueError`` once a covariance is exactly
     singular). Keep ``reg_covar > 0`` unless that is the lesson.
 
-    If all the points are identical, every component sits on that point
-    with covariance ``reg_covar * I`` and the fit converges at once, with
-    ``loglik = N log N(x | x, reg_covar I)``; there is no NaN.
+    If all the points are identical there is no scale: the default floor
+    raises :class:`~mlecourse.DegenerateSampleError`; an explicit
+    ``reg_covar > 0`` puts every component on that point with covariance
+    ``reg_covar * I`` (flagged as degenerate), with no NaN.
 
     Examples
     --------
@@ -673,7 +859,7 @@ def _check_labels(labels, n: int, k: int | None) -> tuple[np.ndarray, int]:
 
 def semisupervised_gmm_em(x, labels, n_components: int | None = None, *,
                           covariance_type: str = "full", init="labels", n_init: int = 1,
-                          max_iter: int = 1000, tol: float = 1e-12, reg_covar: float = 1e-6,
+                          max_iter: int = 1000, tol: float = 1e-12, reg_covar: float | None = None,
                           rng=None) -> GMMResult:
     r"""Fit a Gaussian mixture by EM when some points' components are known.
 
@@ -696,7 +882,7 @@ def semisupervised_gmm_em(x, labels, n_components: int | None = None, *,
     n_components : int or None, default None
         ``K``; ``None`` means ``max(labels) + 1``.
     covariance_type : {"full", "diag"}, default "full"
-    init : {"labels", "kmeans++", "random"} or dict, default "labels"
+    init : {"labels", "kmeans++", "kmeans", "random"} or dict, default "labels"
         ``"labels"`` starts each component at the proportion and mean of its
         labelled points, with the covariance of all the data; it needs at
         least one labelled point per component. The others are as in

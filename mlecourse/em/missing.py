@@ -250,9 +250,21 @@ def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-12) -> MissingEMR
                          "observed value, so its variance estimate is 0 and the covariance "
                          "MLE is singular.")
     patterns = _patterns(obs)
-    result = em(lambda params: _e_step(data, patterns, params), _m_step,
-                {"mean": mean0, "covariance": np.diag(var0)},
-                max_iter=max_iter, tol=tol, warn=False)
+    try:
+        result = em(lambda params: _e_step(data, patterns, params), _m_step,
+                    {"mean": mean0, "covariance": np.diag(var0)},
+                    max_iter=max_iter, tol=tol, warn=False)
+    except ValueError as exc:
+        # the driver's advice on non-finite log-likelihoods ("start from parameters
+        # inside the parameter space") is for callers who choose the start; this
+        # function chooses it itself, so say what in the data causes it
+        if not str(exc).startswith("the log-likelihood"):
+            raise
+        raise ValueError(
+            f"{str(exc).split(';')[0].split(':')[0]}: the columns of X differ in scale by so "
+            "much that the covariance estimate is numerically singular. Rescale the columns "
+            "(divide each by its standard deviation) and fit again."
+        ) from None
     if not result.converged:
         eigenvalues = np.linalg.eigvalsh(result.params["covariance"])
         if eigenvalues[0] < 1e-8 * eigenvalues[-1]:

@@ -8,7 +8,7 @@ from mlecourse.coursework.hidden import expect_choice, expect_close, hidden_test
 CHAPTER = "em_algorithm"
 
 # Rao's linkage data: cells (1/2 + t/4, (1-t)/4, (1-t)/4, t/4); the first cell hides a
-# count x ~ Binomial(y1, t / (2 + t)) from the t/4 part.
+# count z ~ Binomial(x1, t / (2 + t)) from the t/4 part.
 Y_RAO = (125, 18, 20, 34)
 
 
@@ -21,7 +21,7 @@ def _em_map(t, y):
     return (x + y[3]) / (x + y[1] + y[2] + y[3])
 
 
-X_HAT0 = _estep(0.3, Y_RAO)
+Z_HAT0 = _estep(0.3, Y_RAO)
 THETA1 = _em_map(0.3, Y_RAO)
 
 # Fisher and Balmukand's counts: maximise the observed log-likelihood directly, and take
@@ -45,9 +45,9 @@ _b = stats.binom(Y_RAO[0], 0.5 / 2.5)
 GAP_05 = float(np.sum(_a.pmf(_k) * (_a.logpmf(_k) - _b.logpmf(_k))))
 
 
-@hidden_test("ex-em_algorithm-first-step", points=1, variables=["x_hat0"])
-def first_estep(x_hat0):
-    expect_close(x_hat0, X_HAT0, rtol=1e-9, name="x_hat0")
+@hidden_test("ex-em_algorithm-first-step", points=1, variables=["z_hat0"])
+def first_estep(z_hat0):
+    expect_close(z_hat0, Z_HAT0, rtol=1e-9, name="z_hat0")
 
 
 @hidden_test("ex-em_algorithm-first-step", points=1, variables=["theta1"])
