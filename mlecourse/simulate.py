@@ -13,7 +13,8 @@ would a 95% interval contain the true value?
 * :func:`coverage` -- the coverage of those intervals estimated by simulation.
 * :func:`exact_coverage` -- the same coverage computed exactly, by summing
   binomial probabilities over the ``n + 1`` possible outcomes (no simulation
-  noise), as in Brown, Cai and DasGupta (2001).
+  noise), as in Brown, Cai and DasGupta (2001); this is
+  :func:`mlecourse.intervals.exact_coverage`, re-exported here.
 * :func:`customers` -- the simulated online shop of the chapter *Models you
   already use are MLE*: features and outcomes with known true coefficients.
 
@@ -27,6 +28,7 @@ import numpy as np
 
 from ._validate import as_float_array, check_choice, check_int, check_real, check_rng
 from .families import get_family
+from .intervals import exact_coverage
 
 __all__ = ["bernoulli_conf_int", "coverage", "customers", "exact_coverage",
            "sampling_distribution"]
@@ -286,49 +288,6 @@ def _check_ps(p):
         flat = ps.ravel()
         raise ValueError(f"p must lie in [0, 1]; got {flat[(flat < 0) | (flat > 1)][0]:g}.")
     return ps
-
-
-def exact_coverage(n: int, p, method: str = "wald", *, level: float = 0.95):
-    """Exact coverage probability of a nominal ``level`` interval for a proportion.
-
-    The probability, over the ``n + 1`` possible numbers of successes ``k``,
-    that the interval computed from ``k`` contains the true ``p``:
-
-    .. math:: C(p) = \\sum_{k=0}^{n} \\binom{n}{k} p^k (1-p)^{n-k}
-              \\, \\mathbf{1}\\{\\text{low}(k) \\le p \\le \\text{high}(k)\\}.
-
-    Parameters
-    ----------
-    n : int
-        Number of trials, at least 1.
-    p : float or array_like
-        True success probability (or a grid of them), each in [0, 1].
-    method : {"wald", "profile", "lr"}, default "wald"
-        The interval, as in :func:`bernoulli_conf_int`.
-    level : float, default 0.95
-        Nominal confidence level.
-
-    Returns
-    -------
-    float or ndarray
-        The coverage, of the shape of ``p``.
-
-    Examples
-    --------
-    >>> from mlecourse.simulate import exact_coverage
-    >>> round(exact_coverage(10, 0.1, "wald"), 4)
-    0.6497
-    """
-    from .intervals import exact_coverage as _exact
-
-    n = check_int(n, "n", low=1)
-    method = _check_method(method)
-    level = _check_level(level)
-    ps = _check_ps(p)
-    # clipping the Wald interval to [0, 1] (as mlecourse.intervals does) never
-    # changes whether a p in [0, 1] is covered, so the two agree exactly
-    return _exact(n, ps if ps.ndim else float(ps), "lr" if method == "profile" else method,
-                  level)
 
 
 def coverage(n: int, p, method: str = "wald", *, reps: int = 10_000, level: float = 0.95,

@@ -235,9 +235,15 @@ def test_coverage_bad_input():
     with pytest.raises(ValueError, match="reps must be >= 1"):
         coverage(10, 0.5, reps=0)
     with pytest.raises(ValueError, match="method must be one of"):
-        exact_coverage(10, 0.5, "exact")
+        exact_coverage(10, 0.5, "exakt")
     with pytest.raises(TypeError, match="n must be an integer"):
         coverage(10.5, 0.5)
+
+
+def test_one_exact_coverage_serves_both_modules():
+    from mlecourse import intervals, simulate
+
+    assert simulate.exact_coverage is intervals.exact_coverage
 
 
 def test_lr_is_another_name_for_profile_and_agrees_with_mlecourse_intervals():
