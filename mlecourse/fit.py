@@ -175,7 +175,7 @@ class _Problem:
         self.names = tuple(names)
         self.domains = dict(domains)
         self.loglik = loglik          # dict of all params -> float
-        self.scales = dict(scales)    # unit of each real parameter (a scale in its units)
+        self.scales = scales          # unit of each real parameter (a scale in its units)
         self.closed = closed          # fixed dict -> full params dict, or None
         self.solve = solve            # fixed dict -> params by a 1-D reduction, or None
         self.start = start            # fixed dict -> starting values for all params
@@ -555,6 +555,17 @@ def _cov_from_std_info(info: np.ndarray, c: np.ndarray, free: Sequence[str], lab
     info = (info + info.T) / 2
     d = np.diag(info).copy()
     flat = ~(d > 0)
+    if k == 1 and not flat[0]:
+        return np.array([[c[0] * c[0] / d[0]]]), np.array([c[0] / math.sqrt(d[0])])
+    if k == 2 and not np.any(flat):  # the 2 x 2 case by hand: most fits, and fast
+        rho = info[0, 1] / math.sqrt(d[0] * d[1])
+        if 1 - abs(rho) > 1e-10:
+            s0, s1 = 1 / math.sqrt(d[0]), 1 / math.sqrt(d[1])
+            f = 1 / (1 - rho * rho)
+            corr_inv = np.array([[f, -rho * f], [-rho * f, f]])
+            se = np.array([c[0] * s0 * math.sqrt(f), c[1] * s1 * math.sqrt(f)])
+            sc = c * np.array([s0, s1])
+            return sc[:, None] * corr_inv * sc[None, :], se
     if not np.any(flat):
         s = 1.0 / np.sqrt(d)
         corr = info * s[:, None] * s[None, :]
@@ -806,8 +817,7 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     # the unit of a real (location) parameter: the scale parameter where it is known,
     # else the spread of the data; either changes with the data's units and not with
     # a shift, so the numerical search and Hessian steps are equivariant
-    spread = _spread(x)
-    scales = {n: spread for n in fam.params if fam.domains[n] == "real"}
+    scales = _LazyScales(x, [n for n in fam.params if fam.domains[n] == "real"])
     if is_t and "sigma" in fixed:
         scales["mu"] = fixed["sigma"]
 
@@ -820,7 +830,7 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
             if fam.domains[n] == "unit":
                 th[n] = min(max(v, 1e-3), 1 - 1e-3)
             elif fam.domains[n] == "positive" and v <= 0:
-                th[n] = 1e-3 * spread
+                th[n] = 1e-3 * _spread(x)
         return th
 
     def logpdf_obs(theta):
@@ -862,7 +872,7 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         note = ("analytic " + fam.info_note if fam.info_note == "observed information"
                 else fam.info_note)
     else:
-        units = dict(scales)
+        units = scales.copy()
         if is_t:  # the t location in units of the estimated (or fixed) scale
             units["mu"] = theta["sigma"]
         coords = _Coords(theta, free, fam.domains, units)
@@ -874,6 +884,42 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         unbounded = _t_after(x, fixed, theta, loglik, ll)
     return FitResult(fam.name, {n: theta[n] for n in fam.params}, free, fixed, loglik, x.size,
                      cov, how, problem, note, known=known, se=se, unbounded=unbounded)
+
+
+class _LazyScales(dict):
+    """The unit of each real parameter (the data's spread), computed on first use only:
+    closed-form fits never need it."""
+
+    def __init__(self, x, names):
+        super().__init__()
+        self._x, self._names = x, names
+
+    def _fill(self):
+        if self._names:
+            spread = _spread(self._x)
+            for n in self._names:
+                self.setdefault(n, spread)
+            self._names = []
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def __iter__(self):
+        self._fill()
+        return super().__iter__()
+
+    def items(self):
+        self._fill()
+        return super().items()
+
+    def copy(self):
+        self._fill()
+        return dict(self)
 
 
 def _spread(x: np.ndarray) -> float:
