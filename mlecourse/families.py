@@ -341,7 +341,8 @@ def _mle_geometric(x, fixed, known):
 
 def _rms(r):
     """Root mean square of ``r`` without underflow or overflow (data times 1e-300 or 1e300)."""
-    v = float(r @ r)
+    with np.errstate(over="ignore", under="ignore"):
+        v = float(r @ r)
     if 1e-280 < v < 1e280:
         return math.sqrt(v / r.size)
     m = float(np.max(np.abs(r)))
@@ -439,17 +440,25 @@ def _info_negbin(x, th, known):
     mu, r = th["mu"], th["r"]
     u, c = _counts(x)
     d = mu + r
-    f = mu / d
-    i_mm = float(np.dot(c, u - (u + r) * f * f))
-    i_mr = float(np.dot(c, mu - u)) * mu * r / (d * d)
+    n = x.size
+    sx = float(np.dot(c, u))
+    # mu^2 sum[x / mu^2 - (x + r) / d^2] = r [(2 mu + r) sum(x) - n mu^2] / d^2, written so
+    # that nothing cancels when the counts are huge
+    i_mm = r * ((2 * mu + r) * sx - n * mu * mu) / (d * d)
+    i_mr = (n * mu - sx) * mu * r / (d * d)
     pg = special.zeta(2.0, np.append(u + r, r))  # trigamma
-    i_rr = -r * r * (float(np.dot(c, pg[:-1])) - x.size * float(pg[-1]) + x.size / r
-                     - x.size / d - float(np.dot(c, mu - u)) / (d * d))
+    i_rr = -r * r * (float(np.dot(c, pg[:-1])) - n * float(pg[-1]) + n / r
+                     - n / d - (n * mu - sx) / (d * d))
     return {"mu": mu, "r": r}, {("mu", "mu"): i_mm, ("mu", "r"): i_mr, ("r", "r"): i_rr}
 
 
 def _counts(x):
     """Distinct values of ``x`` and how often each occurs (sums over counts are short)."""
+    top = float(x.max()) if x.size else 0.0
+    if top <= 4 * x.size + 64:  # small whole numbers: one pass of bincount, no sort
+        c = np.bincount(x.astype(np.int64))
+        u = np.flatnonzero(c)
+        return u.astype(float), c[u].astype(float)
     u, c = np.unique(x, return_counts=True)
     return u, c.astype(float)
 

@@ -565,7 +565,8 @@ def _cov_from_std_info(info: np.ndarray, c: np.ndarray, free: Sequence[str], lab
             corr_inv = np.array([[f, -rho * f], [-rho * f, f]])
             se = np.array([c[0] * s0 * math.sqrt(f), c[1] * s1 * math.sqrt(f)])
             sc = c * np.array([s0, s1])
-            return sc[:, None] * corr_inv * sc[None, :], se
+            with np.errstate(over="ignore", under="ignore"):  # cov of data in 1e300 units
+                return sc[:, None] * corr_inv * sc[None, :], se
     if not np.any(flat):
         s = 1.0 / np.sqrt(d)
         corr = info * s[:, None] * s[None, :]
@@ -802,8 +803,16 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     if is_t:
         _t_before(x, fixed)
 
-    def ll(theta):
-        return float(np.sum(fam._logpdf(x, **theta, **known)))
+    if fam.name == "negbin":  # counts repeat: sum over distinct values, weighted
+        from .families import _counts
+
+        xu, xc = _counts(x)
+
+        def ll(theta):
+            return float(np.dot(xc, fam._logpdf(xu, **theta)))
+    else:
+        def ll(theta):
+            return float(np.sum(fam._logpdf(x, **theta, **known)))
 
     closed = solve = None
     if method == "auto":
