@@ -32,6 +32,9 @@ def as_float_array(x, name: str = "data", *, ndim: int | tuple[int, ...] | None 
     A masked array is refused rather than silently used with its mask ignored:
     the message says how many values are masked and how to drop or fill them.
     """
+    if (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == ndim
+            and x.shape[0] >= max(min_size, 1) and np.isfinite(x).all()):
+        return x  # the common case, checked in one pass
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, not a string ({x!r}).")
     if isinstance(x, dict):

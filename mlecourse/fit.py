@@ -613,10 +613,8 @@ def _cov_small(info: list, c) -> tuple[np.ndarray, np.ndarray] | None:
         d = float(info[0][0])
         if not (d > 0 and math.isfinite(d)):
             return None
-        c0 = float(c[0])
-        se = c0 / math.sqrt(d)
-        with np.errstate(over="ignore", under="ignore"):
-            return np.array([[se * se]]), np.array([se])
+        se = float(c[0]) / math.sqrt(d)
+        return np.array([[se * se]]), np.array([se])  # Python floats: no overflow warning
     (a, b), (b2, e) = info
     a, e, b = float(a), float(e), 0.5 * (float(b) + float(b2))
     if not (a > 0 and e > 0 and math.isfinite(a + b + e)):
@@ -627,9 +625,8 @@ def _cov_small(info: list, c) -> tuple[np.ndarray, np.ndarray] | None:
     f = 1 / (1 - rho * rho)
     s0, s1 = float(c[0]) / math.sqrt(a), float(c[1]) / math.sqrt(e)
     se0, se1 = s0 * math.sqrt(f), s1 * math.sqrt(f)
-    with np.errstate(over="ignore", under="ignore"):
-        cov = np.array([[se0 * se0, -rho * f * s0 * s1], [-rho * f * s0 * s1, se1 * se1]])
-    return cov, np.array([se0, se1])
+    cross = -rho * f * s0 * s1
+    return np.array([[se0 * se0, cross], [cross, se1 * se1]]), np.array([se0, se1])
 
 
 def _runaway_check(problem: _Problem, theta: dict, free: Sequence[str], start: dict,
