@@ -277,7 +277,8 @@ def _optimise(negll: Callable, z0: np.ndarray, user: bool = False) -> np.ndarray
             t /= 2
         if not improved:
             break
-        done = np.all(np.abs(zn - z) <= 1e-12 * (1 + np.abs(z)))
+        done = (np.all(np.abs(zn - z) <= 1e-12 * (1 + np.abs(z)))
+                or fz - fn <= 1e-14 * max(1.0, abs(fz)))  # no further gain in the value
         z, fz = zn, fn
         if done:
             break
