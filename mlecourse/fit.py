@@ -801,10 +801,39 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     ------
     ValueError
         Empty data, NaN or infinity, values outside the support, an unknown
-        parameter, or a degenerate sample for which the MLE does not exist
-        (:class:`DegenerateSampleError`).
+        parameter or family name (the message suggests the closest name), a
+        masked array with masked values, or a degenerate sample for which the
+        MLE does not exist (:class:`DegenerateSampleError`, a ``ValueError``).
+        For the Student t that includes data no heavier-tailed than a normal
+        (``nu`` increases without bound: fit ``"normal"``), and tied values
+        that make the likelihood unbounded as ``sigma -> 0`` with no interior
+        maximum (more than ``nu / (nu + 1)`` of the sample tied when ``nu`` is
+        fixed).
     TypeError
         Data that are not numbers, or a missing known constant.
+
+    Warns
+    -----
+    UnboundedLikelihoodWarning
+        Student t with ``nu`` estimated and tied values: the likelihood has no
+        global maximum (it grows as ``sigma -> 0`` at a tied value with ``nu``
+        small), and the warning names a point where it already exceeds the
+        reported value. The fit returned is the interior local maximum;
+        ``FitResult.unbounded`` and ``summary()`` say so (for every t fit with
+        ``nu`` estimated, since that likelihood is unbounded for every sample).
+    BoundaryWarning
+        An estimate on the boundary of the parameter space (``p = 0``).
+
+    Notes
+    -----
+    Standard errors come from the analytic observed information where a
+    family has it (for the Laplace, the expected information) and otherwise
+    from a numerical Hessian in unit-free coordinates (log scale for positive
+    parameters, locations in units of the scale); either way they change
+    with the units of the data exactly by the Jacobian, and not at all when a
+    location family's data are shifted. The gamma and negative binomial are
+    maximised by one-dimensional reductions (the rate, respectively the mean,
+    in closed form given the other parameter).
 
     Examples
     --------
