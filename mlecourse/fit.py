@@ -246,8 +246,9 @@ def _optimise(negll: Callable, z0: np.ndarray, user: bool = False) -> np.ndarray
             "the log-likelihood is not finite at the starting point of the numerical search "
             "(computed from the data); the data may be too extreme for this family.")
     scale = max(abs(f0), 1.0)
-    res = optimize.minimize(lambda z: negll(z) / scale, z0, method="BFGS",
-                            options={"gtol": 1e-9, "maxiter": 2000})
+    with np.errstate(invalid="ignore", over="ignore"):  # BFGS differences infinite values
+        res = optimize.minimize(lambda z: negll(z) / scale, z0, method="BFGS",
+                                options={"gtol": 1e-9, "maxiter": 2000})
     z = np.asarray(res.x, dtype=float)
     fz = negll(z)
     if not np.isfinite(fz) or fz > f0:  # BFGS can stop on an infinite value
