@@ -357,9 +357,15 @@ class FitResult(InformationCriteria):
         self.unbounded = unbounded
         self.method = method
         self.info_note = info_note
-        self._problem = problem
+        self._problem_src = problem  # a _Problem, or a function building it on first use
         self._cov_robust = None
         self.known = dict(known or {})
+
+    @property
+    def _problem(self):
+        if self._problem_src is not None and not isinstance(self._problem_src, _Problem):
+            self._problem_src = self._problem_src()
+        return self._problem_src
 
     @property
     def cov_robust(self) -> np.ndarray:
@@ -875,6 +881,18 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         def ll(theta):
             z = (x - theta["mu"]) / theta["sigma"]
             return float(-0.5 * (z @ z) - x.size * (math.log(theta["sigma"]) + half_log_2pi))
+    elif fam.name in ("gamma", "exponential"):  # sufficient statistics: sums, computed once
+        n_x, sum_x = x.size, float(x.sum())
+        sum_log = float(np.log(x).sum()) if fam.name == "gamma" else 0.0
+
+        def ll(theta):
+            if fam.name == "exponential":
+                r = theta["rate"]
+                return n_x * math.log(r) - r * sum_x if 0 < r < math.inf else -math.inf
+            a, b = theta["shape"], theta["rate"]
+            if not (0 < a < math.inf and 0 < b < math.inf):
+                return -math.inf
+            return (n_x * (a * math.log(b) - math.lgamma(a)) + (a - 1) * sum_log - b * sum_x)
     else:
         def ll(theta):
             return float(np.sum(fam._logpdf(x, **theta, **known)))
@@ -910,12 +928,19 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     def logpdf_obs(theta):
         return fam._logpdf(x, **theta, **known)
 
-    problem = _Problem(fam.params, fam.domains, ll, scales, closed, start, label=f"the {fam.name}",
-                       logpdf_obs=logpdf_obs, solve=solve)
-    if is_t:
-        theta, loglik, how = _t_maximise(problem, x, fixed)
+    def make_problem():
+        return _Problem(fam.params, fam.domains, ll, scales, closed, start,
+                        label=f"the {fam.name}", logpdf_obs=logpdf_obs, solve=solve)
+
+    theta = fam._mle(x, fixed, known) if closed is not None and free else None
+    if theta is not None:  # the closed form: the problem is built only if asked for
+        problem, loglik, how = make_problem, ll(theta), "closed form"
     else:
-        theta, loglik, how = problem.maximise(fixed)
+        problem = make_problem()
+        if is_t:
+            theta, loglik, how = _t_maximise(problem, x, fixed)
+        else:
+            theta, loglik, how = problem.maximise(fixed)
     if not np.isfinite(loglik):
         raise DegenerateSampleError(
             f"{fam.name} fit: the log-likelihood at the estimate is not finite ({loglik}); "
