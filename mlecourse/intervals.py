@@ -270,7 +270,7 @@ def exact_coverage(n, p, method: str = "wald", level: float = 0.95):
     p : float or array_like
         True success probability (or probabilities), each in ``[0, 1]``.
     method : str, default "wald"
-        An interval method, as in :func:`binomial_interval`; ``"profile"`` is
+        An interval method, as in :func:`mlecourse.intervals.binomial_interval`; ``"profile"`` is
         accepted as another name for ``"lr"`` (as in :mod:`mlecourse.simulate`).
     level : float, default 0.95
         Nominal confidence level, strictly between 0 and 1.
