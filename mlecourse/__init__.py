@@ -10,7 +10,7 @@ import importlib
 
 from .checks import check
 from .families import DegenerateSampleError, get_family, loglik
-from .fit import BoundaryWarning, FitResult, fit, fit_numeric
+from .fit import BoundaryWarning, FitResult, UnboundedLikelihoodWarning, fit, fit_numeric
 
 __version__ = "0.1.0"
 
@@ -50,6 +50,7 @@ __all__ = [
     "get_family",
     "gmm_em",
     "loglik",
+    "UnboundedLikelihoodWarning",
 ]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 
 def as_float_array(x, name: str = "data", *, ndim: int | tuple[int, ...] | None = 1,
-                   min_size: int = 1) -> np.ndarray:
+                   min_size: int = 1, allow_posinf: bool = False) -> np.ndarray:
     """Return ``x`` as a finite float64 array, or raise a clear error.
 
     Parameters
@@ -26,11 +26,27 @@ def as_float_array(x, name: str = "data", *, ndim: int | tuple[int, ...] | None 
         Allowed number(s) of dimensions; ``None`` allows any.
     min_size : int
         Smallest allowed number of elements (rows, for 2-D input).
+    allow_posinf : bool
+        Accept ``+inf`` (a parameter such as the Student-t ``nu`` at its limit).
+
+    A masked array is refused rather than silently used with its mask ignored:
+    the message says how many values are masked and how to drop or fill them.
     """
+    if (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == ndim
+            and x.shape[0] >= max(min_size, 1) and np.isfinite(x).all()):
+        return x  # the common case, checked in one pass
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, not a string ({x!r}).")
     if isinstance(x, dict):
         raise TypeError(f"{name} must be an array of numbers, not a dict.")
+    if isinstance(x, np.ma.MaskedArray):
+        masked = int(np.ma.count_masked(x))
+        if masked:
+            raise ValueError(
+                f"{name} is a masked array with {masked} masked value(s); masks are not "
+                f"honoured here, so pass {name}.compressed() to drop the masked values or "
+                f"{name}.filled(value) to fill them.")
+        x = np.ma.getdata(x)
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged nested lists and the like
@@ -60,8 +76,9 @@ def as_float_array(x, name: str = "data", *, ndim: int | tuple[int, ...] | None 
         raise ValueError(f"{name} is empty; at least {min_size} value(s) are needed.")
     if n < min_size:
         raise ValueError(f"{name} has {n} value(s); at least {min_size} are needed.")
-    if not np.all(np.isfinite(arr)):
-        bad = np.flatnonzero(~np.isfinite(arr.ravel()))
+    ok = np.isfinite(arr) | (arr == np.inf) if allow_posinf else np.isfinite(arr)
+    if not np.all(ok):
+        bad = np.flatnonzero(~ok.ravel())
         raise ValueError(
             f"{name} contains {bad.size} NaN or infinite value(s) (first at flat index "
             f"{bad[0]}); remove or impute them first."
@@ -70,13 +87,14 @@ def as_float_array(x, name: str = "data", *, ndim: int | tuple[int, ...] | None 
 
 
 def check_real(value, name: str, *, positive: bool = False, low: float | None = None,
-               high: float | None = None, inclusive: bool = True) -> float:
+               high: float | None = None, inclusive: bool = True,
+               allow_posinf: bool = False) -> float:
     """Return ``value`` as a finite float, checking its type and range."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__} {value!r}.")
     v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite; got {v}.")
+    if not np.isfinite(v) and not (allow_posinf and v == np.inf):
+        raise ValueError(f"{name} must be finite{' or +inf' if allow_posinf else ''}; got {v}.")
     if positive and v <= 0:
         raise ValueError(f"{name} must be positive; got {v}.")
     if low is not None and (v < low or (not inclusive and v == low)):

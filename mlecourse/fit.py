@@ -21,13 +21,27 @@ from ._criteria import InformationCriteria
 from ._validate import check_choice, check_real
 from .families import DegenerateSampleError, Family, get_family
 
-__all__ = ["FitResult", "fit", "fit_numeric", "BoundaryWarning", "DegenerateSampleError"]
+__all__ = ["FitResult", "fit", "fit_numeric", "BoundaryWarning", "DegenerateSampleError",
+           "UnboundedLikelihoodWarning"]
 
-_LIMIT = 35.0  # |z| beyond which a transformed parameter has run to its boundary
+_LIMIT = 35.0  # |z - z_start| beyond which a log- or logit-scale parameter has run away
+_EPS = 1e-4     # finite-difference step, in standardised (unit-free) coordinates
 
 
 class BoundaryWarning(UserWarning):
     """An estimate lies on the boundary of the parameter space."""
+
+
+class UnboundedLikelihoodWarning(UserWarning):
+    """The likelihood has no global maximum; the fit reports a local one.
+
+    Issued by :func:`fit` for the Student t with ``nu`` estimated when values
+    are tied: the likelihood then grows without bound as ``sigma -> 0`` at a
+    tied value with ``nu`` small, yet there is an interior local maximum, which
+    is what is returned. ``FitResult.unbounded`` says the same in words (it is
+    set for every Student-t fit with ``nu`` free, tied values or not, because
+    that likelihood is unbounded for every sample) and ``summary()`` prints it.
+    """
 
 
 # ---------------------------------------------------------------------------
@@ -53,19 +67,125 @@ def _from_z(z: float, domain: str) -> float:
     return float(z)
 
 
+def _edge_word(domain: str, direction: float) -> str:
+    if domain == "positive":
+        return "infinity" if direction > 0 else "0"
+    if domain == "unit":
+        return "1" if direction > 0 else "0"
+    return "+infinity" if direction > 0 else "-infinity"
+
+
+class _Coords:
+    """Standardised coordinates u around a point theta_hat: unit-free, 0 at theta_hat.
+
+    A real parameter is u = (theta - theta_hat) / c with c its unit (a scale in the
+    parameter's own units); a positive one u = log(theta / theta_hat), a probability
+    u = logit(theta) - logit(theta_hat). A change of the data's units changes
+    theta_hat and c together, so u, the steps taken in it and everything computed
+    from it are the same in every unit system.
+    """
+
+    def __init__(self, theta: dict, free, domains: dict, units: dict):
+        self.theta = dict(theta)
+        self.free = list(free)
+        self.domains = domains
+        self.c = np.empty(len(self.free))
+        for i, n in enumerate(self.free):
+            v, d = float(theta[n]), domains[n]
+            if d == "positive":
+                self.c[i] = v
+            elif d == "unit":
+                self.c[i] = v * (1 - v)
+            else:
+                self.c[i] = float(units[n])
+        self.z0 = np.array([_to_z(float(theta[n]), domains[n]) for n in self.free])
+
+    def point(self, u) -> dict:
+        th = dict(self.theta)
+        for i, n in enumerate(self.free):
+            d = self.domains[n]
+            if d == "real":
+                th[n] = self.theta[n] + self.c[i] * u[i]
+            else:
+                th[n] = _from_z(self.z0[i] + u[i], d)
+        return th
+
+    def curvature_shift(self, g: np.ndarray) -> np.ndarray:
+        """``g * u'' / u'^2`` per coordinate: turns the u-Hessian into the theta one."""
+        out = np.zeros(len(self.free))
+        for i, n in enumerate(self.free):
+            d = self.domains[n]
+            if d == "positive":
+                out[i] = -g[i]
+            elif d == "unit":
+                p = float(self.theta[n])
+                out[i] = -(1 - 2 * p) * g[i]
+        return out
+
+
+def _real_steps(coords: _Coords, h: float) -> np.ndarray:
+    """Steps in u for which theta_hat + c u is exactly representable (shifted data)."""
+    steps = np.full(len(coords.free), h)
+    for i, n in enumerate(coords.free):
+        if coords.domains[n] == "real" and coords.c[i] > 0:
+            t = float(coords.theta[n])
+            delta = (t + coords.c[i] * h) - t
+            if delta > 0:
+                steps[i] = delta / coords.c[i]
+    return steps
+
+
+def _std_information(ll: Callable, coords: _Coords) -> tuple[np.ndarray, np.ndarray]:
+    """Observed information of the standardised parameters theta / c, and the u-gradient.
+
+    Central differences in u. A first pass with steps of 1e-4 (in units of each
+    parameter's own scale) measures the curvature along each coordinate; the final
+    steps are 1e-3 standard errors (clipped to [1e-6, 1e-2] in u), which balances
+    rounding against truncation error whatever the units of the data or the size of
+    the sample.
+    """
+    k = len(coords.free)
+
+    def f(u):
+        with np.errstate(all="ignore"):
+            return ll(coords.point(u))
+
+    zero = np.zeros(k)
+    steps = _real_steps(coords, _EPS)
+    f0 = f(zero)
+    for i in range(k):
+        e = np.zeros(k)
+        e[i] = steps[i]
+        curv = -(f(e) - 2 * f0 + f(-e)) / steps[i] ** 2
+        h = 1e-3 / math.sqrt(curv) if np.isfinite(curv) and curv > 0 else _EPS
+        steps[i] = _real_steps(coords, min(max(h, 1e-6), 1e-2))[i] if coords.domains[
+            coords.free[i]] == "real" else min(max(h, 1e-6), 1e-2)
+    g = _numdiff.gradient(f, zero, steps)
+    h = _numdiff.hessian(f, zero, steps)
+    info = -h
+    info[np.diag_indices(k)] -= coords.curvature_shift(g)
+    return info, g
+
+
 class _Problem:
     """A log-likelihood over named parameters with domains, and how to maximise it."""
 
     def __init__(self, names, domains, loglik, scales, closed=None, start=None, label="",
-                 logpdf_obs=None):
+                 logpdf_obs=None, solve=None, user=False):
         self.names = tuple(names)
         self.domains = dict(domains)
         self.loglik = loglik          # dict of all params -> float
-        self.scales = dict(scales)    # typical size of each parameter on the z scale
+        self.scales = scales          # unit of each real parameter (a scale in its units)
         self.closed = closed          # fixed dict -> full params dict, or None
+        self.solve = solve            # fixed dict -> params by a 1-D reduction, or None
         self.start = start            # fixed dict -> starting values for all params
         self.label = label
         self.logpdf_obs = logpdf_obs  # dict of all params -> per-observation log-densities (n,)
+        self.user = user              # fit_numeric: the user chose the starting values
+
+    def unit(self, name: str, theta: dict) -> float:
+        """The unit of a real parameter: its scale, given or found from the curvature."""
+        return float(self.scales.get(name, 1.0))
 
     def maximise(self, fixed: dict, start: dict | None = None) -> tuple[dict, float, str]:
         """Maximise over the parameters not in ``fixed``: (params, loglik, method)."""
@@ -77,56 +197,65 @@ class _Problem:
             theta = self.closed(fixed)
             if theta is not None:
                 return theta, self.loglik(theta), "closed form"
+        if self.solve is not None:
+            theta = self.solve(fixed)
+            if theta is not None:
+                theta = {**theta, **fixed}
+                ll = self.loglik(theta)
+                if np.isfinite(ll):
+                    return theta, ll, "numerical"
         init = dict(self.start(fixed) if start is None else start)
         init.update(fixed)
-        z0 = np.array([_to_z(init[n], self.domains[n]) for n in free])
-        if not np.all(np.isfinite(z0)):
-            raise ValueError(f"starting values must lie inside the parameter space; got {init}.")
-        steps = np.array([1e-4 * max(abs(z), self.scales.get(n, 1.0)) for z, n in zip(z0, free)])
+        for n in free:
+            if not np.isfinite(_to_z(init[n], self.domains[n])):
+                raise ValueError(
+                    f"the starting value {n} = {init[n]:g} lies outside its domain "
+                    f"({self.domains[n]}).")
+        coords = _Coords(init, free, self.domains, {n: self.unit(n, init) for n in free})
+        bounded = np.array([self.domains[n] != "real" for n in free])
 
-        def full(z):
-            th = dict(fixed)
-            th.update({n: _from_z(v, self.domains[n]) for n, v in zip(free, z)})
-            return th
-
-        def negll(z):
-            if np.any(np.abs(z[[self.domains[n] != "real" for n in free]]) > 2 * _LIMIT):
+        def negll(u):
+            if np.any(np.abs(u[bounded]) > 2 * _LIMIT):
                 return np.inf
             with np.errstate(all="ignore"):
-                v = -self.loglik(full(z))
+                v = -self.loglik(coords.point(u))
             return v if np.isfinite(v) else np.inf
 
-        z = _optimise(negll, z0, steps)
-        for n, v in zip(free, z):
-            if self.domains[n] != "real" and abs(v) > _LIMIT:
+        u = _optimise(negll, np.zeros(len(free)), self.user)
+        for i, n in enumerate(free):
+            if bounded[i] and abs(u[i]) > _LIMIT:
                 raise DegenerateSampleError(
                     f"maximising {self.label} log-likelihood ran {n} to the edge of its range "
-                    f"({n} -> "
-                    f"{'0' if v < 0 else 'infinity' if self.domains[n] == 'positive' else '1'}): "
-                    "the likelihood keeps increasing there, so the MLE does not exist for these "
-                    "data; fix that parameter or use more varied data."
+                    f"({n} -> {_edge_word(self.domains[n], u[i])}): the likelihood keeps "
+                    "increasing there, so the MLE does not exist for these data; fix that "
+                    "parameter or use more varied data."
                 )
-        theta = full(z)
+        theta = coords.point(u)
         return theta, self.loglik(theta), "numerical"
 
 
-def _optimise(negll: Callable, z0: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """Minimise ``negll`` by BFGS, then polish with Newton steps on finite differences."""
+def _optimise(negll: Callable, z0: np.ndarray, user: bool = False) -> np.ndarray:
+    """Minimise ``negll`` over standardised coordinates by BFGS, then polish with Newton."""
     from scipy import optimize
 
     f0 = negll(z0)
     if not np.isfinite(f0):
-        raise ValueError("the log-likelihood is not finite at the starting values; "
-                         "choose starting values where the model gives the data positive density.")
+        raise ValueError(
+            "the log-likelihood is not finite at the starting values; choose x0 where the "
+            "model gives the data positive density." if user else
+            "the log-likelihood is not finite at the starting point of the numerical search "
+            "(computed from the data); the data may be too extreme for this family.")
     scale = max(abs(f0), 1.0)
-    res = optimize.minimize(lambda z: negll(z) / scale, z0, method="BFGS",
-                            options={"gtol": 1e-9, "maxiter": 2000})
+    with np.errstate(invalid="ignore", over="ignore"):  # BFGS differences infinite values
+        res = optimize.minimize(lambda z: negll(z) / scale, z0, method="BFGS",
+                                options={"gtol": 1e-9, "maxiter": 2000})
     z = np.asarray(res.x, dtype=float)
     fz = negll(z)
-    if not np.isfinite(fz):  # BFGS can stop on an infinite value; fall back to a robust search
+    if not np.isfinite(fz) or fz > f0:  # BFGS can stop on an infinite value
         res = optimize.minimize(negll, z0, method="Nelder-Mead",
                                 options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
         z, fz = np.asarray(res.x, dtype=float), negll(res.x)
+    steps = np.full(z.size, _EPS)
     for _ in range(50):  # Newton polish: finite-difference gradient and Hessian
         g = _numdiff.gradient(negll, z, steps)
         h = _numdiff.hessian(negll, z, steps)
@@ -149,7 +278,8 @@ def _optimise(negll: Callable, z0: np.ndarray, steps: np.ndarray) -> np.ndarray:
             t /= 2
         if not improved:
             break
-        done = np.all(np.abs(zn - z) <= 1e-12 * (1 + np.abs(z)))
+        done = (np.all(np.abs(zn - z) <= 1e-12 * (1 + np.abs(z)))
+                or fz - fn <= 1e-14 * max(1.0, abs(fz)))  # no further gain in the value
         z, fz = zn, fn
         if done:
             break
@@ -200,10 +330,20 @@ class FitResult(InformationCriteria):
         derivative in ``mu``), so there the sandwich is not model-free.
     method : str
         ``"closed form"`` or ``"numerical"``.
+    info_note : str
+        How the standard errors were computed (analytic or numerical
+        information, and for a numerical Hessian its step); printed by
+        :meth:`summary`.
+    unbounded : str or None
+        ``None`` when the reported maximum is the maximum of the likelihood.
+        Otherwise a sentence saying that the likelihood has no global maximum
+        (it grows without bound somewhere on the edge of the parameter space)
+        and that the reported estimate is an interior local maximum; printed by
+        :meth:`summary`. Set for the Student t with ``nu`` estimated.
     """
 
     def __init__(self, family, params, free, fixed, loglik, n, cov, method, problem,
-                 info_note="observed information", known=None):
+                 info_note="observed information", known=None, se=None, unbounded=None):
         self.family = family
         self.params = {k: float(v) for k, v in params.items()}
         self.free = tuple(free)
@@ -211,12 +351,21 @@ class FitResult(InformationCriteria):
         self.loglik = float(loglik)
         self.n = n
         self.cov = np.asarray(cov, dtype=float).reshape(len(self.free), len(self.free))
-        self.se = {k: float(math.sqrt(max(self.cov[i, i], 0.0))) for i, k in enumerate(self.free)}
+        if se is None:
+            se = [math.sqrt(max(self.cov[i, i], 0.0)) for i in range(len(self.free))]
+        self.se = {k: float(v) for k, v in zip(self.free, se)}
+        self.unbounded = unbounded
         self.method = method
         self.info_note = info_note
-        self._problem = problem
+        self._problem_src = problem  # a _Problem, or a function building it on first use
         self._cov_robust = None
         self.known = dict(known or {})
+
+    @property
+    def _problem(self):
+        if self._problem_src is not None and not isinstance(self._problem_src, _Problem):
+            self._problem_src = self._problem_src()
+        return self._problem_src
 
     @property
     def cov_robust(self) -> np.ndarray:
@@ -382,6 +531,8 @@ class FitResult(InformationCriteria):
             lines.append(f"standard errors from the {self.info_note}")
         else:
             lines.append("robust (sandwich, HC0) standard errors")
+        if self.unbounded:
+            lines.append(f"note: {self.unbounded}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -394,51 +545,175 @@ class FitResult(InformationCriteria):
 
 # ---------------------------------------------------------------------------
 
-def _cov_from_info(info: np.ndarray, free: Sequence[str], label: str) -> np.ndarray:
+def _cov_from_std_info(info: np.ndarray, c: np.ndarray, free: Sequence[str], label: str,
+                       stacklevel: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Covariance and standard errors from the information of the standardised parameters.
+
+    ``info`` is the observed information of ``theta / c``. The singularity test is on
+    its correlation form (unit diagonal), so it does not depend on the units of the
+    data or of any parameter; standard errors are ``c`` times the square roots of the
+    diagonal of the inverse, which neither overflows nor underflows at any scale.
+    """
     k = len(free)
     if k == 0:
-        return np.zeros((0, 0))
+        return np.zeros((0, 0)), np.zeros(0)
+    if k <= 2 and isinstance(info, list):  # plain floats: most fits, and the fastest way
+        fast = _cov_small(info, c)
+        if fast is not None:
+            return fast
     info = np.asarray(info, dtype=float)
+    c = np.asarray(c, dtype=float)
     if not np.all(np.isfinite(info)):
         raise ValueError(f"the observed information of the {label} fit is not finite.")
     info = (info + info.T) / 2
-    eig = np.linalg.eigvalsh(info)
-    if eig[0] <= 1e-12 * max(abs(eig[-1]), 1e-300):
-        warnings.warn(
-            f"the observed information of the {label} fit is (nearly) singular: some parameter "
-            "is not determined by the data (a flat likelihood), so its standard error is "
-            "reported as infinite. Fix that parameter or use a simpler model.",
-            RuntimeWarning, stacklevel=3,
+    d = np.diag(info).copy()
+    flat = ~(d > 0)
+    if k == 1 and not flat[0]:
+        return np.array([[c[0] * c[0] / d[0]]]), np.array([c[0] / math.sqrt(d[0])])
+    if k == 2 and not np.any(flat):  # the 2 x 2 case by hand: most fits, and fast
+        rho = info[0, 1] / math.sqrt(d[0] * d[1])
+        if 1 - abs(rho) > 1e-10:
+            s0, s1 = 1 / math.sqrt(d[0]), 1 / math.sqrt(d[1])
+            f = 1 / (1 - rho * rho)
+            corr_inv = np.array([[f, -rho * f], [-rho * f, f]])
+            se = np.array([c[0] * s0 * math.sqrt(f), c[1] * s1 * math.sqrt(f)])
+            sc = c * np.array([s0, s1])
+            with np.errstate(over="ignore", under="ignore"):  # cov of data in 1e300 units
+                return sc[:, None] * corr_inv * sc[None, :], se
+    if not np.any(flat):
+        s = 1.0 / np.sqrt(d)
+        corr = info * s[:, None] * s[None, :]
+        eig, vecs = np.linalg.eigh(corr)
+        weak = eig <= 1e-10
+        if not np.any(weak):
+            inv = s[:, None] * np.linalg.inv(corr) * s[None, :]
+            se = c * np.sqrt(np.maximum(np.diag(inv), 0.0))
+            return c[:, None] * inv * c[None, :], se
+        flat = np.abs(vecs[:, weak]).max(axis=1) > 1e-4
+    names = [n for n, f in zip(free, flat) if f]
+    warnings.warn(
+        f"the observed information of the {label} fit is (nearly) singular: "
+        f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not determined by the data "
+        "(the likelihood is flat in that direction), so the standard error is reported as "
+        "infinite. Fix that parameter or use a simpler model.",
+        RuntimeWarning, stacklevel=stacklevel,
+    )
+    cov = np.full((k, k), np.inf)
+    keep = ~flat
+    if np.any(keep):
+        sub = info[np.ix_(keep, keep)]
+        try:
+            inv = np.linalg.inv(sub)
+            ck = c[keep]
+            cov[np.ix_(keep, keep)] = ck[:, None] * inv * ck[None, :]
+        except np.linalg.LinAlgError:
+            pass
+    se = np.where(flat, np.inf, np.sqrt(np.maximum(np.diag(np.where(np.isfinite(cov), cov, 0)),
+                                                    0.0)))
+    se = np.where(np.isfinite(np.diag(cov)), se, np.inf)
+    return cov, se
+
+
+def _cov_small(info: list, c) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_cov_from_std_info` for one or two parameters in plain floats, or ``None``
+    when the information is not clearly positive definite (then the general path warns)."""
+    if len(info) == 1:
+        d = float(info[0][0])
+        if not (d > 0 and math.isfinite(d)):
+            return None
+        se = float(c[0]) / math.sqrt(d)
+        return np.array([[se * se]]), np.array([se])  # Python floats: no overflow warning
+    (a, b), (b2, e) = info
+    a, e, b = float(a), float(e), 0.5 * (float(b) + float(b2))
+    if not (a > 0 and e > 0 and math.isfinite(a + b + e)):
+        return None
+    rho = b / math.sqrt(a * e)
+    if not 1 - abs(rho) > 1e-10:
+        return None
+    f = 1 / (1 - rho * rho)
+    s0, s1 = float(c[0]) / math.sqrt(a), float(c[1]) / math.sqrt(e)
+    se0, se1 = s0 * math.sqrt(f), s1 * math.sqrt(f)
+    cross = -rho * f * s0 * s1
+    return np.array([[se0 * se0, cross], [cross, se1 * se1]]), np.array([se0, se1])
+
+
+def _runaway_check(problem: _Problem, theta: dict, free: Sequence[str], start: dict,
+                   info: np.ndarray, g: np.ndarray, coords: _Coords):
+    """Is ``theta`` a maximum, or does the log-likelihood keep increasing away from it?
+
+    Returns ``None`` when ``theta`` is a local maximum, a better point when the search
+    stopped early, or raises :class:`DegenerateSampleError` naming the parameters that
+    run away (to infinity, to 0 or to the edge of their range).
+    """
+    f0 = problem.loglik(theta)
+
+    def f(u):
+        with np.errstate(all="ignore"):
+            v = problem.loglik(coords.point(u))
+        return v if np.isfinite(v) else (np.inf if v == np.inf else -np.inf)
+
+    def raise_runaway(d, how):
+        big = np.abs(d) >= 0.1 * np.max(np.abs(d))
+        names = [f"{n} -> {_edge_word(problem.domains[n], d[i])}"
+                 for i, n in enumerate(free) if big[i]]
+        raise DegenerateSampleError(
+            f"maximising {problem.label} log-likelihood: the log-likelihood {how} as "
+            f"{' and '.join(names)}, so the MLE does not exist for these data (the "
+            "estimate would be whatever the optimiser stopped at). Typical causes: "
+            "separation in a logistic model, a sample on the edge of the support, a "
+            "parameter the data cannot bound. Fix or bound that parameter, change the "
+            "model, or use more data."
         )
-        cov = np.full((k, k), np.inf)
-        pos = eig > 1e-12 * max(abs(eig[-1]), 1e-300)
-        if np.any(pos):
-            cov = np.linalg.pinv(info)
-            vecs = np.linalg.eigh(info)[1]
-            flat = np.abs(vecs[:, ~pos]).sum(axis=1) > 1e-8
-            cov[flat, :] = np.inf
-            cov[:, flat] = np.inf
-            np.fill_diagonal(cov, np.where(flat, np.inf, np.diag(cov)))
-        return cov
-    return np.linalg.inv(info)
 
-
-def _numeric_info(problem: _Problem, theta: dict, free: Sequence[str]) -> np.ndarray:
-    z = np.array([theta[n] for n in free])
-    steps = np.array([1e-4 * max(abs(v), problem.scales.get(n, 1.0)) for v, n in zip(z, free)])
-    # for positive / unit parameters keep the step well inside the domain
-    for i, n in enumerate(free):
-        if problem.domains[n] == "positive":
-            steps[i] = min(steps[i], 1e-4 * abs(z[i]))
-        elif problem.domains[n] == "unit":
-            steps[i] = min(steps[i], 1e-4 * min(z[i], 1 - z[i]))
-
-    def ll(v):
-        th = dict(theta)
-        th.update(dict(zip(free, v)))
-        return problem.loglik(th)
-
-    return -_numdiff.hessian(ll, z, steps)
+    bounded = np.array([problem.domains[n] != "real" for n in free])
+    pd = False
+    try:
+        dg = np.diag(info)
+        if np.all(dg > 0):
+            s = 1.0 / np.sqrt(dg)
+            pd = np.linalg.eigvalsh(info * s[:, None] * s[None, :])[0] > 1e-10
+    except np.linalg.LinAlgError:
+        pd = False
+    if pd:
+        step = np.linalg.solve(info, g)
+        if float(g @ step) < 1e-6:  # a stationary point: test the ray from the start
+            u_start = np.array([
+                (start[n] - theta[n]) / coords.c[i] if problem.domains[n] == "real"
+                else _to_z(start[n], problem.domains[n]) - coords.z0[i]
+                for i, n in enumerate(free)])
+            d = -u_start
+            curv = float(d @ info @ d)
+            if np.any(d != 0) and curv > 0:
+                t = math.sqrt(20.0 / curv)  # a step the quadratic model says costs 10
+                if np.all(np.abs(t * d[bounded]) <= 2 * _LIMIT) and f(t * d) > f0 - 0.5:
+                    raise_runaway(d, "keeps increasing (or levels off) instead of falling")
+            return None
+        d = step
+    else:
+        # a gradient above rounding noise (about eps |loglik| / step) in loglik units
+        if not np.any(np.abs(g) > 1e-3 + 1e-13 * abs(f0) / _EPS):
+            return None  # flat, not increasing: the singular-information warning follows
+        d = g
+    d = d / np.max(np.abs(d))
+    prev, t_prev = f0, 0.0
+    t = 1.0
+    for _ in range(60):
+        if np.any(np.abs(t * d[bounded] + coords.z0[bounded]
+                         - np.array([_to_z(start[n], problem.domains[n])
+                                     for n, b in zip(free, bounded) if b])) > _LIMIT):
+            raise_runaway(d, "keeps increasing")
+        v = f(t * d)
+        if v == np.inf:
+            raise_runaway(d, "grows to infinity")
+        if not v > prev:
+            break
+        prev, t_prev = v, t
+        t *= 2
+    else:
+        raise_runaway(d, "keeps increasing")
+    if t_prev > 0 and prev > f0 + 1e-9 * max(1.0, abs(f0)):
+        return coords.point(t_prev * d)
+    return None
 
 
 def _sandwich(res: FitResult) -> np.ndarray:
@@ -462,25 +737,22 @@ def _sandwich(res: FitResult) -> np.ndarray:
         out[np.ix_(finite, finite)] = 0.0
         return out
     theta = dict(res.params)
-    z = np.array([theta[n] for n in free])
-    steps = np.array([1e-4 * max(abs(v), problem.scales.get(n, 1.0)) for v, n in zip(z, free)])
-    for i, n in enumerate(free):  # keep the steps inside the domain (as for the Hessian)
-        if problem.domains[n] == "positive":
-            steps[i] = min(steps[i], 1e-4 * abs(z[i])) or 1e-12
-        elif problem.domains[n] == "unit":
-            steps[i] = min(steps[i], 1e-4 * min(z[i], 1 - z[i])) or 1e-12
+    # scores of the standardised parameters (steps of 1e-4 of each parameter's own
+    # scale, as for the Hessian), then divided by the units
+    coords = _Coords(theta, free, problem.domains,
+                     {n: problem.unit(n, theta) for n in free})
+    steps = _real_steps(coords, _EPS)
 
-    def obs(v):
-        th = dict(theta)
-        th.update(dict(zip(free, v)))
+    def obs(u):
         with np.errstate(all="ignore"):
-            return np.asarray(problem.logpdf_obs(th), dtype=float).ravel()
+            return np.asarray(problem.logpdf_obs(coords.point(u)), dtype=float).ravel()
 
-    scores = np.empty((obs(z).size, k))
+    zero = np.zeros(k)
+    scores = np.empty((obs(zero).size, k))
     for i in range(k):
         e = np.zeros(k)
         e[i] = steps[i]
-        scores[:, i] = (obs(z + e) - obs(z - e)) / (2 * steps[i])
+        scores[:, i] = (obs(e) - obs(-e)) / (2 * steps[i]) / coords.c[i]
     if not np.all(np.isfinite(scores)):
         raise ValueError("a per-observation score is not finite at the estimate, so the "
                          "sandwich covariance cannot be computed (an estimate on the edge of "
@@ -536,10 +808,39 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     ------
     ValueError
         Empty data, NaN or infinity, values outside the support, an unknown
-        parameter, or a degenerate sample for which the MLE does not exist
-        (:class:`DegenerateSampleError`).
+        parameter or family name (the message suggests the closest name), a
+        masked array with masked values, or a degenerate sample for which the
+        MLE does not exist (:class:`DegenerateSampleError`, a ``ValueError``).
+        For the Student t that includes data no heavier-tailed than a normal
+        (``nu`` increases without bound: fit ``"normal"``), and tied values
+        that make the likelihood unbounded as ``sigma -> 0`` with no interior
+        maximum (more than ``nu / (nu + 1)`` of the sample tied when ``nu`` is
+        fixed).
     TypeError
         Data that are not numbers, or a missing known constant.
+
+    Warns
+    -----
+    UnboundedLikelihoodWarning
+        Student t with ``nu`` estimated and tied values: the likelihood has no
+        global maximum (it grows as ``sigma -> 0`` at a tied value with ``nu``
+        small), and the warning names a point where it already exceeds the
+        reported value. The fit returned is the interior local maximum;
+        ``FitResult.unbounded`` and ``summary()`` say so (for every t fit with
+        ``nu`` estimated, since that likelihood is unbounded for every sample).
+    BoundaryWarning
+        An estimate on the boundary of the parameter space (``p = 0``).
+
+    Notes
+    -----
+    Standard errors come from the analytic observed information where a
+    family has it (for the Laplace, the expected information) and otherwise
+    from a numerical Hessian in unit-free coordinates (log scale for positive
+    parameters, locations in units of the scale); either way they change
+    with the units of the data exactly by the Jacobian, and not at all when a
+    location family's data are shifted. The gamma and negative binomial are
+    maximised by one-dimensional reductions (the rate, respectively the mean,
+    in closed form given the other parameter).
 
     Examples
     --------
@@ -551,24 +852,66 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     0.216506
     """
     fam = get_family(family)
-    check_choice(method, "method", ("auto", "numeric"))
-    fixed, known = _parse_fixed(fam, dict(fixed))
+    if method != "auto":
+        check_choice(method, "method", ("auto", "numeric"))
+    if fixed:
+        fixed, known = _parse_fixed(fam, dict(fixed))
+    else:
+        fixed, known = {}, (fam.check_known({}) if fam.known else {})
     x = fam.check_data(data, **known)
     if fam._degenerate is not None:
         problem_text = fam._degenerate(x, fixed, known)
         if problem_text:
             raise DegenerateSampleError(f"{fam.name} fit: {problem_text}.")
+    free = [n for n in fam.params if n not in fixed]
+    is_t = fam.name == "student_t"
+    if is_t:
+        _t_before(x, fixed)
 
-    def ll(theta):
-        return float(np.sum(fam._logpdf(x, **theta, **known)))
+    if fam.name in _COUNT_FAMILIES:  # counts repeat: sum over distinct values, weighted
+        from .families import _counts
 
-    closed = None
-    if fam._mle is not None and method == "auto":
-        def closed(fx):
-            return fam._mle(x, fx, known)
+        xu, xc = _counts(x)
 
-    spread = float(np.std(x)) or float(np.mean(np.abs(x))) or 1.0
-    scales = {n: (spread if fam.domains[n] == "real" else 1.0) for n in fam.params}
+        def ll(theta):
+            return float(np.dot(xc, fam._logpdf(xu, **theta, **known)))
+    elif fam.name == "normal":  # one pass: a dot product instead of n log-densities
+        half_log_2pi = 0.5 * math.log(2 * math.pi)
+
+        def ll(theta):
+            z = (x - theta["mu"]) / theta["sigma"]
+            return float(-0.5 * (z @ z) - x.size * (math.log(theta["sigma"]) + half_log_2pi))
+    elif fam.name in ("gamma", "exponential"):  # sufficient statistics: sums, computed once
+        n_x, sum_x = x.size, float(x.sum())
+        sum_log = float(np.log(x).sum()) if fam.name == "gamma" else 0.0
+
+        def ll(theta):
+            if fam.name == "exponential":
+                r = theta["rate"]
+                return n_x * math.log(r) - r * sum_x if 0 < r < math.inf else -math.inf
+            a, b = theta["shape"], theta["rate"]
+            if not (0 < a < math.inf and 0 < b < math.inf):
+                return -math.inf
+            return (n_x * (a * math.log(b) - math.lgamma(a)) + (a - 1) * sum_log - b * sum_x)
+    else:
+        def ll(theta):
+            return float(np.sum(fam._logpdf(x, **theta, **known)))
+
+    closed = solve = None
+    if method == "auto":
+        if fam._mle is not None:
+            def closed(fx):
+                return fam._mle(x, fx, known)
+        if fam._solve is not None:
+            def solve(fx):
+                return fam._solve(x, fx, known)
+
+    # the unit of a real (location) parameter: the scale parameter where it is known,
+    # else the spread of the data; either changes with the data's units and not with
+    # a shift, so the numerical search and Hessian steps are equivariant
+    scales = _LazyScales(x, [n for n in fam.params if fam.domains[n] == "real"])
+    if is_t and "sigma" in fixed:
+        scales["mu"] = fixed["sigma"]
 
     def start(fx):
         if fam._start is not None:
@@ -579,19 +922,37 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
             if fam.domains[n] == "unit":
                 th[n] = min(max(v, 1e-3), 1 - 1e-3)
             elif fam.domains[n] == "positive" and v <= 0:
-                th[n] = 1e-3
+                th[n] = 1e-3 * _spread(x)
         return th
 
     def logpdf_obs(theta):
         return fam._logpdf(x, **theta, **known)
 
-    problem = _Problem(fam.params, fam.domains, ll, scales, closed, start, label=f"the {fam.name}",
-                       logpdf_obs=logpdf_obs)
-    free = [n for n in fam.params if n not in fixed]
-    theta, loglik, how = problem.maximise(fixed)
+    def make_problem():
+        return _Problem(fam.params, fam.domains, ll, scales, closed, start,
+                        label=f"the {fam.name}", logpdf_obs=logpdf_obs, solve=solve)
+
+    theta = fam._mle(x, fixed, known) if closed is not None and free else None
+    if theta is not None:  # the closed form: the problem is built only if asked for
+        problem, loglik, how = make_problem, ll(theta), "closed form"
+    else:
+        problem = make_problem()
+        if is_t:
+            theta, loglik, how = _t_maximise(problem, x, fixed)
+        else:
+            theta, loglik, how = problem.maximise(fixed)
+    if not np.isfinite(loglik):
+        raise DegenerateSampleError(
+            f"{fam.name} fit: the log-likelihood at the estimate is not finite ({loglik}); "
+            "the data are too extreme for this family in floating point.")
     on_edge = [n for n in free if (fam.domains[n] == "unit" and theta[n] in (0.0, 1.0))
                or (fam.domains[n] == "positive" and theta[n] == 0.0)]
-    if on_edge:
+    unbounded = None
+    se = None
+    if not free:
+        cov = np.zeros((0, 0))
+        note = "observed information"
+    elif on_edge:
         warnings.warn(
             f"{', '.join(f'{n} = {theta[n]:g}' for n in on_edge)}: "
             "the estimate lies on the boundary "
@@ -601,15 +962,182 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
             BoundaryWarning, stacklevel=2,
         )
         cov = np.zeros((len(free), len(free)))
-    elif fam._info is not None and how == "closed form":
-        d = fam._info(x, theta, known)
-        info = np.array([[d.get((a, b), d.get((b, a), 0.0)) for b in free] for a in free])
-        cov = _cov_from_info(info, free, fam.name)
+        note = "observed information"
+    elif fam._info is not None:
+        units, d = fam._info(x, theta, known)
+        info = [[d.get((a, b), d.get((b, a), 0.0)) for b in free] for a in free]
+        c = [units[n] for n in free]
+        cov, se = _cov_from_std_info(info, c, free, fam.name)
+        note = ("analytic " + fam.info_note if fam.info_note == "observed information"
+                else fam.info_note)
     else:
-        cov = _cov_from_info(_numeric_info(problem, theta, free), free, fam.name)
-    note = fam.info_note if how == "closed form" else "observed information (numerical Hessian)"
+        units = scales.copy()
+        if is_t:  # the t location in units of the estimated (or fixed) scale
+            units["mu"] = theta["sigma"]
+        coords = _Coords(theta, free, fam.domains, units)
+        info, _ = _std_information(ll, coords)
+        cov, se = _cov_from_std_info(info, coords.c, free, fam.name)
+        note = _numeric_note(free, fam.domains, scales,
+                             "the scale sigma" if is_t and "mu" in free else "the data's spread")
+    if is_t and "nu" in free:
+        unbounded = _t_after(x, fixed, theta, loglik, ll)
     return FitResult(fam.name, {n: theta[n] for n in fam.params}, free, fixed, loglik, x.size,
-                     cov, how, problem, note, known=known)
+                     cov, how, problem, note, known=known, se=se, unbounded=unbounded)
+
+
+class _LazyScales(dict):
+    """The unit of each real parameter (the data's spread), computed on first use only:
+    closed-form fits never need it."""
+
+    def __init__(self, x, names):
+        super().__init__()
+        self._x, self._names = x, names
+
+    def _fill(self):
+        if self._names:
+            spread = _spread(self._x)
+            for n in self._names:
+                self.setdefault(n, spread)
+            self._names = []
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def __iter__(self):
+        self._fill()
+        return super().__iter__()
+
+    def items(self):
+        self._fill()
+        return super().items()
+
+    def copy(self):
+        self._fill()
+        return dict(self)
+
+
+_COUNT_FAMILIES = frozenset({"bernoulli", "binomial", "geometric", "poisson", "negbin"})
+
+
+def _spread(x: np.ndarray) -> float:
+    """A scale of the data in their own units (standard deviation, else mean |x|)."""
+    from .families import _rms
+
+    m = float(np.mean(x))
+    return _rms(x - m) or _rms(x) or 1.0
+
+
+def _numeric_note(free, domains, scales, real_unit: str) -> str:
+    parts = []
+    if any(domains[n] == "real" for n in free):
+        reals = ", ".join(n for n in free if domains[n] == "real")
+        parts.append(f"{reals} in units of {real_unit}")
+    if any(domains[n] != "real" for n in free):
+        parts.append(f"{', '.join(n for n in free if domains[n] != 'real')} on the log "
+                     "(logit) scale")
+    return ("observed information (numerical Hessian: central differences with steps of "
+            "1e-3 standard errors, " + "; ".join(parts) + ")")
+
+
+def _tie(x: np.ndarray, at: float | None = None) -> tuple[float, int]:
+    """The most repeated value of ``x`` (or ``at``) and how many times it occurs."""
+    if at is not None:
+        return at, int(np.count_nonzero(x == at))
+    u, c = np.unique(x, return_counts=True)
+    i = int(np.argmax(c))
+    return float(u[i]), int(c[i])
+
+
+def _t_before(x: np.ndarray, fixed: dict) -> None:
+    """Student t with nu fixed: unbounded when too many values are tied (see _t_after)."""
+    if "sigma" in fixed or "nu" not in fixed:
+        return
+    nu = fixed["nu"]
+    v, k = _tie(x, fixed.get("mu"))
+    n = x.size
+    # at mu = v, sigma -> 0: k log-densities grow like -log(sigma), the other n - k fall
+    # like nu log(sigma), so the likelihood is unbounded exactly when k > (n - k) nu
+    if k >= 2 and k > (n - k) * nu:
+        raise DegenerateSampleError(
+            f"student_t fit: {k} of the {n} values equal {v:g}, more than nu / (nu + 1) = "
+            f"{nu / (nu + 1):.3g} of the sample, so with nu = {nu:g} the likelihood grows "
+            f"without bound as sigma -> 0 at mu = {v:g} and the MLE of sigma does not exist; "
+            "use a larger nu, fix sigma, or use data with fewer ties.")
+
+
+def _t_maximise(problem: _Problem, x: np.ndarray, fixed: dict):
+    """Maximise the Student-t likelihood, reporting nu -> infinity and sigma -> 0."""
+    from .families import _rms
+
+    n = x.size
+    nu_free = "nu" not in fixed
+    try:
+        theta, loglik, how = problem.maximise(fixed)
+    except DegenerateSampleError as exc:
+        if nu_free and "nu -> infinity" in str(exc):
+            theta = None
+        else:
+            raise
+    if nu_free:
+        # the normal limit (nu = infinity) with mu and sigma at their normal MLEs
+        mu_n = fixed.get("mu", float(np.mean(x)))
+        sig_n = fixed.get("sigma", _rms(x - mu_n))
+        lim = {"mu": mu_n, "sigma": sig_n, "nu": np.inf}
+        ll_lim = problem.loglik(lim) if sig_n > 0 else -np.inf
+        tol = 1e-10 * max(1.0, abs(ll_lim))
+        if theta is None or theta["nu"] > 1e7 or loglik <= ll_lim + tol:
+            z = (x - mu_n) / sig_n
+            b2 = float(np.mean(z ** 4) / np.mean(z * z) ** 2)
+            raise DegenerateSampleError(
+                "student_t fit: nu increases without bound: the data are no heavier-tailed "
+                f"than a normal (sample kurtosis {b2:.3g}; a normal has 3), so the likelihood "
+                "keeps increasing towards the normal limit nu = infinity (log-likelihood "
+                f"{ll_lim:.6g}) and the MLE of nu does not exist. Fit 'normal' instead, or "
+                "fix nu (e.g. fit('student_t', x, nu=4.0)).")
+    if "sigma" not in fixed:
+        spread = _spread(x)
+        if theta["sigma"] < 1e-6 * spread:
+            v, k = _tie(x, fixed.get("mu"))
+            raise DegenerateSampleError(
+                f"student_t fit: sigma -> 0: {k} of the {n} values equal {v:g}, and the "
+                f"likelihood grows without bound as sigma -> 0 at mu = {v:g} (the search "
+                f"reached sigma = {theta['sigma']:.3g}, log-likelihood {loglik:.4g}). The MLE "
+                "does not exist and there is no interior maximum to report; fix nu (a "
+                "value above k / (n - k) keeps the likelihood bounded) or use data with "
+                "fewer ties.")
+    return theta, loglik, how
+
+
+def _t_after(x: np.ndarray, fixed: dict, theta: dict, loglik: float, ll) -> str:
+    """The note (and, with tied values, the warning) that the t likelihood is unbounded."""
+    n = x.size
+    v, k = _tie(x, fixed.get("mu"))
+    text = ("the Student-t likelihood with nu estimated has no global maximum: it grows "
+            "without bound as sigma -> 0 with mu at a data value and nu -> 0 (below k / "
+            "(n - k) for a value occurring k times); the estimate reported is an interior "
+            "local maximum")
+    if k >= 2 and k < n:
+        nu_s = 0.5 * k / (n - k)
+        pt = {"mu": v, "nu": nu_s, "sigma": theta["sigma"]}
+        for j in (4, 8, 16, 32, 64, 128, 256):
+            pt["sigma"] = theta["sigma"] * 10.0 ** -j
+            if not pt["sigma"] > 1e-300:
+                break
+            with np.errstate(all="ignore"):
+                val = ll(pt)
+            if np.isfinite(val) and val > loglik:
+                text += (f"; with {k} of the {n} values tied at {v:g}, at for example mu = {v:g}, "
+                         f"sigma = {pt['sigma']:.3g}, nu = {nu_s:.3g} the log-likelihood is "
+                         f"{val:.6g}, above the reported {loglik:.6g}")
+                warnings.warn("student_t fit: " + text + ". Report it as a local maximum.",
+                              UnboundedLikelihoodWarning, stacklevel=3)
+                break
+    return text
 
 
 def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
@@ -636,8 +1164,12 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
     fixed : dict, optional
         Parameters held at a value (name to value); they get no standard error.
     scales : dict, optional
-        Typical size of each unconstrained parameter (finite-difference steps
-        are 1e-4 of it); default 1.
+        A positive scale (typical size of a change, such as a standard error)
+        for real parameters, in their own units; the numerical search and the
+        finite-difference Hessian use steps of 1e-4 of it. By default it is
+        measured from the curvature of the log-likelihood, so the results do
+        not depend on the units. Positive and unit parameters need none (they
+        are handled on the log and logit scales).
     per_observation : bool, default False
         If True, ``loglik(theta)`` returns an array of shape (n,): the
         log-density of each observation. The fit maximises their sum, ``n``
@@ -649,6 +1181,19 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
     FitResult
         With ``family == "user"`` and standard errors from the observed
         information (a finite-difference Hessian at the maximum).
+
+    Raises
+    ------
+    DegenerateSampleError
+        When the maximum does not exist: the log-likelihood keeps increasing
+        (or levels off) as some parameters run to infinity, to 0 or to the
+        edge of their range (separation in a logistic model, an exponential
+        rate on all-zero data, a linear log-likelihood). The message names
+        the parameters and the direction.
+    TypeError, ValueError
+        Bad arguments: ``names``, ``positive`` or ``unit`` given as a single
+        string, names not among the parameters, non-positive ``scales``, a
+        ``loglik`` that is not finite at ``x0``.
 
     Examples
     --------
@@ -667,28 +1212,61 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
 
     x0 = as_float_array(x0, "x0", ndim=1)
     k = x0.size
-    if names is None:
-        names = [f"theta{i}" for i in range(k)]
-    names = [str(v) for v in names]
+
+    def name_list(value, label):
+        if isinstance(value, (str, bytes)):
+            raise TypeError(
+                f"{label} must be a list of parameter names such as [{value!r}], not a single "
+                f"string (a string would be read letter by letter).")
+        try:
+            return [str(v) for v in value]
+        except TypeError:
+            raise TypeError(f"{label} must be a list of parameter names; got "
+                            f"{type(value).__name__}.") from None
+
+    names = [f"theta{i}" for i in range(k)] if names is None else name_list(names, "names")
     if len(names) != k or len(set(names)) != k:
         raise ValueError(f"names must be {k} distinct names, one per entry of x0; got {names}.")
+    positive = name_list(positive, "positive")
+    unit = name_list(unit, "unit")
     for group, label in ((positive, "positive"), (unit, "unit")):
         for nm in group:
             if nm not in names:
                 raise ValueError(
                     f"{label} names {nm!r}, which is not among the parameters {names}.")
+    both = set(positive) & set(unit)
+    if both:
+        raise ValueError(f"{sorted(both)} cannot be both positive and in (0, 1); name each "
+                         "parameter in at most one of positive= and unit=.")
     domains = {nm: ("positive" if nm in positive else "unit" if nm in unit else "real")
                for nm in names}
     if n is not None:
         n = check_int(n, "n", low=1)
     if not isinstance(per_observation, (bool, np.bool_)):
         raise TypeError(f"per_observation must be True or False; got {per_observation!r}.")
+    if fixed is not None and not isinstance(fixed, dict):
+        raise TypeError(f"fixed must be a dict of parameter name to value; got "
+                        f"{type(fixed).__name__}.")
     fixed = dict(fixed or {})
     for nm in fixed:
         if nm not in names:
             raise ValueError(f"fixed names {nm!r}, which is not among the parameters {names}.")
+        fixed[nm] = check_real(fixed[nm], f"fixed[{nm!r}]")
+    if scales is not None and not isinstance(scales, dict):
+        raise TypeError(f"scales must be a dict of parameter name to a positive number; got "
+                        f"{type(scales).__name__}.")
+    scales = dict(scales or {})
+    for nm, v in scales.items():
+        if nm not in names:
+            raise ValueError(f"scales names {nm!r}, which is not among the parameters {names}.")
+        scales[nm] = check_real(v, f"scales[{nm!r}]", positive=True)
+        if domains[nm] != "real":
+            raise ValueError(
+                f"scales[{nm!r}] is given, but {nm} is a {domains[nm]} parameter, which is "
+                "searched on the log (logit) scale and needs no scale; give scales only "
+                "for real parameters.")
     start0 = dict(zip(names, map(float, x0)))
-    start0.update({k2: float(v) for k2, v in fixed.items()})
+    start0.update(fixed)
     for nm, v in start0.items():
         if not np.isfinite(_to_z(v, domains[nm])):
             raise ValueError(f"starting value {nm}={v:g} is outside its domain ({domains[nm]}).")
@@ -725,12 +1303,61 @@ def fit_numeric(loglik: Callable, x0, *, names: Sequence[str] | None = None,
     if not np.isfinite(ll(start0)):
         raise ValueError("loglik is not finite at x0; start where the model gives the data "
                          "positive probability.")
-    problem = _Problem(names, domains, ll, scales or {}, None, lambda fx: start0, label="the user",
-                       logpdf_obs=ll_obs if per_observation else None)
+    free = [nm for nm in names if nm not in fixed]
+    # units of the real parameters: given by scales=, else found from the curvature at
+    # the start (one standard error's worth), so steps follow the problem's own scale
+    units = {nm: scales.get(nm) or _curvature_unit(ll, start0, nm) for nm in free
+             if domains[nm] == "real"}
+    problem = _Problem(names, domains, ll, units, None, lambda fx: start0, label="the user",
+                       logpdf_obs=ll_obs if per_observation else None, user=True)
     theta, value, _ = problem.maximise(fixed)
+    for _ in range(3):
+        if not free:
+            break
+        for nm in free:  # re-measure the units at the estimate
+            if domains[nm] == "real" and nm not in scales:
+                units[nm] = _curvature_unit(ll, theta, nm, units[nm])
+        coords = _Coords(theta, free, domains, units)
+        info, g = _std_information(ll, coords)
+        better = _runaway_check(problem, theta, free, start0, info, g, coords)
+        if better is None:
+            break
+        theta, value, _ = problem.maximise(fixed, start=better)
     if per_observation and n is None:
         n = n_obs[0]
-    free = [nm for nm in names if nm not in fixed]
-    cov = _cov_from_info(_numeric_info(problem, theta, free), free, "user")
+    if free:
+        cov, se = _cov_from_std_info(info, coords.c, free, "user", stacklevel=2)
+    else:
+        cov, se = np.zeros((0, 0)), np.zeros(0)
+    note = _numeric_note(free, domains, units, "each parameter's curvature scale"
+                         if len(scales) < sum(domains[nm] == "real" for nm in free)
+                         else "the given scales")
     return FitResult("user", theta, free, fixed, value, n, cov, "numerical", problem,
-                     "observed information (numerical Hessian)")
+                     note, se=se)
+
+
+def _curvature_unit(ll: Callable, theta: dict, name: str, guess: float | None = None) -> float:
+    """A scale for a real parameter from the curvature of the log-likelihood along it.
+
+    Two rounds of a central second difference, each with a step of 1e-2 of the current
+    scale, give ``1 / sqrt(-d2 loglik / d theta^2)``: about one standard error, in the
+    parameter's own units. Where the curvature is not negative the guess is kept.
+    """
+    t0 = float(theta[name])
+    c = guess if guess else max(abs(t0), 1.0)
+    c = max(c, 1e-8 * abs(t0))  # a step of 1e-4 of it must still move t0
+    f0 = ll(theta)
+    for _ in range(2):
+        h = 1e-2 * c
+        up, down = dict(theta), dict(theta)
+        up[name], down[name] = t0 + h, t0 - h
+        hh = up[name] - t0
+        if hh <= 0:
+            break
+        down[name] = t0 - hh
+        with np.errstate(all="ignore"):
+            curv = -(ll(up) - 2 * f0 + ll(down)) / (hh * hh)
+        if not (np.isfinite(curv) and curv > 0):
+            break
+        c = 1.0 / math.sqrt(curv)
+    return c

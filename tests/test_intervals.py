@@ -203,3 +203,33 @@ def test_bad_inputs():
         posterior_mean(1, 3, 1.0, -2.0)
     with pytest.raises(TypeError, match="a must be a real number"):
         posterior_mean(1, 3, "1", 1.0)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_vectorised_limits_equal_binomial_interval_for_every_count(method):
+    from mlecourse.intervals import _limits_all
+
+    for n in (1, 2, 9, 40):
+        low, high = _limits_all(n, method, 0.9)
+        want = np.array([binomial_interval(k, n, method, 0.9) for k in range(n + 1)])
+        assert low == pytest.approx(want[:, 0], abs=1e-13)
+        assert high == pytest.approx(want[:, 1], abs=1e-13)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_exact_coverage_at_large_n_equals_the_full_sum(method):
+    # the windowed sum against the plain sum over all n + 1 counts
+    from mlecourse.intervals import _limits_all
+
+    n, ps = 3000, np.array([0.0004, 0.2, 0.5, 0.9995])
+    low, high = _limits_all(n, method, 0.95)
+    k = np.arange(n + 1)
+    full = [float(np.sum(stats.binom.pmf(k, n, p) * ((low <= p) & (p <= high)))) for p in ps]
+    assert exact_coverage(n, ps, method) == pytest.approx(full, abs=1e-14)
+
+
+def test_exact_coverage_n_1e5_is_vectorised():
+    # 1e5 trials: Wald coverage at p = 0.3 is close to nominal (Brown et al. 2001)
+    c = exact_coverage(100_000, 0.3, "wald")
+    assert 0.94 < c < 0.96
+    assert exact_coverage(100_000, 0.3, "profile") == exact_coverage(100_000, 0.3, "lr")

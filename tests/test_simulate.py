@@ -235,9 +235,15 @@ def test_coverage_bad_input():
     with pytest.raises(ValueError, match="reps must be >= 1"):
         coverage(10, 0.5, reps=0)
     with pytest.raises(ValueError, match="method must be one of"):
-        exact_coverage(10, 0.5, "exact")
+        exact_coverage(10, 0.5, "exakt")
     with pytest.raises(TypeError, match="n must be an integer"):
         coverage(10.5, 0.5)
+
+
+def test_one_exact_coverage_serves_both_modules():
+    from mlecourse import intervals, simulate
+
+    assert simulate.exact_coverage is intervals.exact_coverage
 
 
 def test_lr_is_another_name_for_profile_and_agrees_with_mlecourse_intervals():
@@ -275,3 +281,23 @@ def test_customers_recover_their_true_coefficients_in_a_large_sample():
     assert np.array_equal(customers(10, rng=2)["spend"], customers(10, rng=2)["spend"])
     with pytest.raises(ValueError, match="n must be >= 1"):
         customers(0)
+
+
+def test_gamma_sampling_distribution_is_vectorised_and_equals_fit():
+    # all replicates by the one-dimensional reduction at once; each row equals fit()
+    est = sampling_distribution("gamma", {"shape": 2.5, "rate": 0.7}, n=50, reps=1000, rng=8)
+    x = np.random.default_rng(8).gamma(2.5, 1 / 0.7, (1000, 50))
+    for i in (0, 17, 999):
+        res = mlecourse.fit("gamma", x[i])
+        assert est[i] == pytest.approx([res.params["shape"], res.params["rate"]], rel=1e-12)
+    # the estimates are consistent: their mean is near the truth (shape biased up, O(1/n))
+    assert est.mean(axis=0) == pytest.approx([2.5, 0.7], rel=0.08)
+
+
+def test_negbin_sampling_distribution_has_a_sampler():
+    est = sampling_distribution("negbin", {"mu": 3.0, "r": 2.0}, n=400, reps=40, rng=2)
+    assert est.shape == (40, 2)
+    assert est[:, 0].mean() == pytest.approx(3.0, rel=0.05)
+    fixed_r = sampling_distribution("negbin", {"mu": 3.0, "r": 2.0}, n=400, reps=40, rng=2,
+                                    r=2.0)
+    assert fixed_r == pytest.approx(est[:, 0])  # mu-hat is the mean whatever r is
