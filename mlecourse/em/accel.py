@@ -120,7 +120,8 @@ def squarem(em_map: Callable, theta0, loglik: Callable, *, project: Callable | N
     n_steps = 0
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    while n_iter < max_iter:
+        n_iter += 1
         t1 = step(theta)
         t2 = step(t1)
         n_steps += 2
