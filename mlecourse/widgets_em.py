@@ -47,7 +47,7 @@ class GMMStepper:
     rng : None, int or numpy.random.Generator, default None
         Randomness for ``init="random"``.
     reg_covar : float or None, default None
-        Passed to ``mlecourse.em.gmm_em`` (``None``: its default floor, ``1e-6``
+        Passed to ``mlecourse.em.gmm_em`` (``None``: its default floor, ``1e-10``
         times each column's variance).
 
     Attributes

@@ -317,8 +317,8 @@ def test_one_component_is_the_normal_mle(covariance_type):
     if covariance_type == "diag":
         cov = np.diag(np.diag(cov))
     np.testing.assert_allclose(fit.means[0], x.mean(axis=0), atol=1e-12)
-    # the default floor: 1e-6 of each column's variance
-    np.testing.assert_allclose(fit.reg_covar, 1e-6 * x.var(axis=0), rtol=1e-12)
+    # the default floor: 1e-10 of each column's variance
+    np.testing.assert_allclose(fit.reg_covar, 1e-10 * x.var(axis=0), rtol=1e-12)
     np.testing.assert_allclose(fit.covariances[0], cov + np.diag(fit.reg_covar), rtol=1e-12,
                                atol=1e-15)
     assert fit.weights[0] == 1.0 and fit.converged and fit.n_iter == 2   # MLE, then confirm
@@ -352,7 +352,7 @@ def test_n_init_keeps_the_best_start():
     # the same starts gmm_em draws: each from the one generator, in turn
     rng = np.random.default_rng(7)
     xc = x - x.mean(axis=0)
-    floor = 1e-6 * np.mean(xc * xc, axis=0)          # the default floor, computed as gmm_em does
+    floor = 1e-10 * np.mean(xc * xc, axis=0)          # the default floor, computed as gmm_em does
     singles = [gmm_em(x, 4, init=_random_start(x, 4, "random", "full", floor, rng))
                for _ in range(6)]
     many = gmm_em(x, 4, init="random", n_init=6, rng=7)

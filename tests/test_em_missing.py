@@ -256,3 +256,26 @@ def test_bad_input(x, exc, msg):
 def test_bad_options(kwargs, exc, msg):
     with pytest.raises(exc, match=exact(msg)):
         mvn_missing_em(sample(10, seed=0)[0], **kwargs)
+
+
+def test_non_finite_loglik_message_gives_advice_this_function_can_take(monkeypatch):
+    # mvn_missing_em chooses its own start, so the driver's "start from parameters
+    # inside the parameter space" must not reach the user; the advice is about the data
+    import mlecourse.em.missing as missing
+
+    real = missing._e_step
+
+    def broken(x, patterns, params):
+        expectations, _ = real(x, patterns, params)
+        return expectations, float("-inf")
+
+    monkeypatch.setattr(missing, "_e_step", broken)
+    x = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [np.nan, 1.0], [0.5, 0.2]])
+    with pytest.raises(ValueError) as err:
+        missing.mvn_missing_em(x)
+    msg = str(err.value)
+    assert msg.startswith("the log-likelihood at the starting values is -inf: in floating "
+                          "point the covariance estimate is singular")
+    assert "starting values given" not in msg and "start from parameters" not in msg
+    assert msg.endswith("Rescale the columns (divide each by its standard deviation) and fit "
+                        "again.")

@@ -50,10 +50,10 @@ def test_reset_and_reproducible_random_start():
     b = GMMStepper(X2, 3, rng=np.random.default_rng(11))
     np.testing.assert_array_equal(a.path[0]["means"], b.path[0]["means"])
     # random starting means are data points, the covariances the pooled one plus
-    # gmm_em's default floor (1e-6 of each column's variance)
+    # gmm_em's default floor (1e-10 of each column's variance)
     assert all(any(np.array_equal(m, row) for row in X2) for m in a.path[0]["means"])
     np.testing.assert_allclose(a.path[0]["covariances"][0],
-                               np.cov(X2.T, bias=True) + np.diag(1e-6 * X2.var(axis=0)))
+                               np.cov(X2.T, bias=True) + np.diag(1e-10 * X2.var(axis=0)))
     start_ll = a.loglik
     a.step(4)
     assert a.loglik > start_ll

@@ -48,8 +48,13 @@ from ._driver import em, relative_change, warn_not_converged
 
 __all__ = ["DegenerateComponentWarning", "GMMResult", "gmm_em", "semisupervised_gmm_em"]
 
-#: default variance floor, relative to each column's variance (see :func:`gmm_em`)
-DEFAULT_FLOOR = 1e-6
+#: Default variance floor, relative to each column's variance (see :func:`gmm_em`).
+#: Small enough to leave alone any component the data resolve (one whose standard
+#: deviation is 1e-5 of the column's changes by under 1%), large enough (about 5e5
+#: machine epsilons) to keep every covariance safely positive definite in floating
+#: point. 1e-6 would already floor a component 1e-3 times narrower than the spread of
+#: the data, as with two tight clusters far apart.
+DEFAULT_FLOOR = 1e-10
 
 
 class DegenerateComponentWarning(UserWarning):
@@ -291,7 +296,7 @@ def _degenerate_components(params: dict, n: int, floor: np.ndarray, covariance_t
         s = np.sqrt(data_var)
         smallest = float(np.linalg.eigvalsh(cov / np.outer(s, s))[0])
         if nk < need:
-            out.append((k, f"it has {nk:.3g} effective points (N w_k), fewer than the {need} "
+            out.append((k, f"it has {nk:.4g} effective points (N w_k), fewer than the {need} "
                            f"a {covariance_type} covariance in D = {d} needs"))
         elif share >= 0.5:
             out.append((k, f"the variance floor makes up {share:.0%} of one of its variances: "
@@ -308,8 +313,9 @@ def _warn_degenerate(flags: list[tuple[int, str]], stacklevel: int) -> None:
     k, reason = flags[0]
     more = "" if len(flags) == 1 else f" (also component(s) {[j for j, _ in flags[1:]]})"
     warnings.warn(
-        f"component {k} of the fitted mixture is degenerate{more}: {reason}. This is a "
-        "spurious maximum, whose likelihood only the variance floor keeps finite. Try more "
+        f"component {k} of the fitted mixture is degenerate{more}: {reason}. The data do not "
+        "estimate such a component (the likelihood grows without bound as a component "
+        "shrinks onto fewer than D + 1 points), so this is a spurious maximum. Try more "
         "starts (n_init), fewer components, covariance_type='diag', or remove duplicated "
         "points.",
         DegenerateComponentWarning, stacklevel=stacklevel + 1,
@@ -486,7 +492,7 @@ class GMMResult:
         Number of training points ``N``.
     reg_covar : ndarray, shape (D,)
         The variance floor added to each diagonal entry in every M-step: the
-        ``reg_covar`` given, or the default, ``1e-6`` times each column's variance.
+        ``reg_covar`` given, or the default, ``1e-10`` times each column's variance.
     degenerate : tuple of int
         Components not estimated by the data (fewer than ``D + 1`` effective
         points, or a variance at the floor); a :class:`DegenerateComponentWarning`
@@ -630,6 +636,30 @@ class GMMResult:
 # Public functions
 
 
+def _select_run(runs: list, reg_covar, stacklevel: int):
+    """The fit to keep among ``(healthy, loglik, index, EMResult, flags)`` runs: healthy
+    fits first, then the highest log-likelihood, then the earliest start. Raises for a
+    collapse without a floor; warns for a degenerate component."""
+    _, _, _, best, flags = max(runs, key=lambda run: (run[0], run[1], -run[2]))
+    collapsing = [(j, why) for j, why in flags if "collapsing" in why]
+    if collapsing and reg_covar == 0.0:
+        k0, reason = collapsing[0]
+        raise DegenerateSampleError(
+            f"component {k0} of the mixture collapsed ({reason}) and reg_covar=0 gives it "
+            "nothing to stop at: the likelihood is unbounded there, so no maximum likelihood "
+            "estimate exists. Use the default reg_covar (a floor relative to the data's "
+            "variance), fewer components or more starts (n_init)."
+        )
+    if flags:
+        _warn_degenerate(flags, stacklevel=stacklevel + 1)
+    return best, flags
+
+
+def _is_dask_array(x) -> bool:
+    """Whether ``x`` is a ``dask.array.Array`` (checked without importing Dask)."""
+    return type(x).__module__.split(".")[:2] == ["dask", "array"] and hasattr(x, "chunks")
+
+
 def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
          reg_covar, rng) -> GMMResult:
     """Validate, start, run :func:`~mlecourse.em.em` ``n_init`` times and keep the best."""
@@ -660,6 +690,10 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
     else:
         raise ValueError(f"init must be one of {allowed} or a dict with keys 'weights', "
                          f"'means', 'covariances'; got {init!r}.")
+    if _is_dask_array(x):
+        from ._dask import fit_dask
+
+        return fit_dask(x, k, covariance_type, init, n_init, max_iter, tol, reg_covar, rng)
 
     # Centre the data once. The likelihood is unchanged by a shift, and rounding then
     # scales with the spread of the data rather than with its distance from 0.
@@ -686,19 +720,7 @@ def _fit(x, n_components, labels, covariance_type, init, n_init, max_iter, tol,
         flags = _degenerate_components(result.params, n, floor, covariance_type,
                                        np.where(data_var > 0, data_var, 1.0))
         runs.append((not flags, result.loglik, len(runs), result, flags))
-    # healthy fits first, then the highest log-likelihood (then the earliest start)
-    _, _, _, best, flags = max(runs, key=lambda run: (run[0], run[1], -run[2]))
-    collapsing = [(j, why) for j, why in flags if "collapsing" in why]
-    if collapsing and reg_covar == 0.0:
-        k0, reason = collapsing[0]
-        raise DegenerateSampleError(
-            f"component {k0} of the mixture collapsed ({reason}) and reg_covar=0 gives it "
-            "nothing to stop at: the likelihood is unbounded there, so no maximum likelihood "
-            "estimate exists. Use the default reg_covar (a floor relative to the data's "
-            "variance), fewer components or more starts (n_init)."
-        )
-    if flags:
-        _warn_degenerate(flags, stacklevel=3)
+    best, flags = _select_run(runs, reg_covar, stacklevel=3)
     if not best.converged:
         warn_not_converged(best.n_iter, relative_change(best.loglik_history), stacklevel=3)
     return GMMResult(
@@ -751,7 +773,7 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
     reg_covar : float or None, default None
         A floor added to the diagonal of every covariance in every M-step, so
         that duplicated points or a component collapsing onto one point never
-        give a singular matrix. ``None``: ``1e-6`` times each column's variance
+        give a singular matrix. ``None``: ``1e-10`` times each column's variance
         (with divisor N), a floor in the data's own units, so that the fit does
         not depend on them; a constant column then raises
         :class:`~mlecourse.DegenerateSampleError`. A number: that floor on every
@@ -829,7 +851,13 @@ def gmm_em(x, n_components: int, *, covariance_type: str = "full", init="kmeans+
     >>> print(fit.weights[order].round(2), fit.means[order, 0].round(1), fit.converged)
     [0.3 0.7] [1. 6.] True
     """
-    return _fit(_as_points(x), n_components, None, covariance_type, init, n_init, max_iter,
+    if _is_dask_array(x):
+        from ._dask import _validate
+
+        x = _validate(x)
+    else:
+        x = _as_points(x)
+    return _fit(x, n_components, None, covariance_type, init, n_init, max_iter,
                 tol, reg_covar, rng)
 
 

@@ -261,9 +261,10 @@ def mvn_missing_em(x, *, max_iter: int = 1000, tol: float = 1e-12) -> MissingEMR
         if not str(exc).startswith("the log-likelihood"):
             raise
         raise ValueError(
-            f"{str(exc).split(';')[0].split(':')[0]}: the columns of X differ in scale by so "
-            "much that the covariance estimate is numerically singular. Rescale the columns "
-            "(divide each by its standard deviation) and fit again."
+            f"{str(exc).split(';')[0].split(':')[0]}: in floating point the covariance "
+            "estimate is singular or the densities overflow, which happens when columns of X "
+            "have extreme or very different scales. Rescale the columns (divide each by its "
+            "standard deviation) and fit again."
         ) from None
     if not result.converged:
         eigenvalues = np.linalg.eigvalsh(result.params["covariance"])
