@@ -114,6 +114,24 @@ TABLE = {
         (lambda: _m("em").mvn_missing_em(X1), V, r"X must be 2-D"),
         (lambda: _m("em").mvn_missing_em("x"), T, r"X must be a 2-D array"),
     ],
+    "em.squarem": [
+        (lambda: _m("em").squarem("map", [0.5], lambda t: 0.0), T, r"em_map"),
+        (lambda: _m("em").squarem(lambda t: t, [np.nan], lambda t: 0.0), V, r"theta0.*NaN"),
+        (lambda: _m("em").squarem(lambda t: t, [0.5], lambda t: 0.0, max_iter=0), V,
+         r"max_iter"),
+    ],
+    "em.online_gmm_em": [
+        (lambda: _m("em").online_gmm_em(X1, 0), V, r"n_components"),
+        (lambda: _m("em").online_gmm_em(X1, 2, batch_size=0), V, r"batch_size"),
+        (lambda: _m("em").online_gmm_em(X1, 2, kappa=2.0), V, r"kappa"),
+    ],
+    "em.mixture_information": [
+        (lambda: _m("em").mixture_information(NAN1, weights=[.5, .5], means=[0, 1],
+                                              sds=[1, 1]), V, r"\bx\b.*NaN"),
+        (lambda: _m("em").mixture_information(X1, weights=[.5, .6], means=[0, 1], sds=[1, 1]),
+         V, r"weights must sum to 1"),
+        (lambda: _m("em").mixture_information(X1, "fit"), T, r"fit must be a GMMResult"),
+    ],
     # --- data
     "datasets.load": [
         (lambda: _m("datasets").load("faithfull"), V, r"faithful"),
@@ -210,7 +228,7 @@ TABLE = {
     ],
     "simulate.exact_coverage": [
         (lambda: _m("simulate").exact_coverage(-3, 0.5), V, r"\bn\b"),
-        (lambda: _m("simulate").exact_coverage(30, 0.5, method="exact"), V, r"method"),
+        (lambda: _m("simulate").exact_coverage(30, 0.5, method="bayes"), V, r"method"),
     ],
     "simulate.sampling_distribution": [
         (lambda: _m("simulate").sampling_distribution("normal", {"mu": 0.0}, 10, 5), V,

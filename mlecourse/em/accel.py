@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import check_int, check_real
+from .._validate import as_float_array, check_int, check_real
 
 __all__ = ["AccelResult", "squarem"]
 
@@ -100,6 +100,7 @@ def squarem(em_map: Callable, theta0, loglik: Callable, *, project: Callable | N
         raise TypeError(f"project must be a function or None; got {type(project).__name__}.")
     max_iter = check_int(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0.0)
+    as_float_array(theta0, "theta0", ndim=(0, 1))
 
     def as_vec(t):
         return np.atleast_1d(np.asarray(t, dtype=float)).copy()
