@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -60,13 +61,17 @@ def _median_sc(answer):
           hint="after fitting with nu=4.0, compute z = (28.95 - mu) / sigma from the fitted "
                "params, then the weight (nu + 1) / (nu + z**2).")
 def _t_weight(answer):
-    from ..fit import fit
+    from ..fit import UnboundedLikelihoodWarning, fit
 
     mu_t, w = as_numbers(answer, 2, names=("mu_t", "w_wild"))
     res = fit("student_t", _chem(), nu=4.0)
     mu, sigma = res.params["mu"], res.params["sigma"]
     expected_w = 5.0 / (4.0 + ((28.95 - mu) / sigma) ** 2)
-    free = fit("student_t", _chem()).params["mu"]
+    with warnings.catch_warnings():
+        # the nu-free t likelihood is unbounded on these tied data; the chapter
+        # says so, and the local maximum is only used to recognise an answer here
+        warnings.simplefilter("ignore", UnboundedLikelihoodWarning)
+        free = fit("student_t", _chem()).params["mu"]
     if math.isclose(mu_t, free, rel_tol=1e-4) and not math.isclose(mu, free, rel_tol=1e-4):
         return "mu_t is from a fit with nu estimated; hold it fixed with nu=4.0."
     if math.isclose(mu_t, float(np.mean(_chem())), rel_tol=1e-4):
