@@ -45,7 +45,7 @@ def _se_mu1(answer):
         return "that is the standard error of the long-eruption mean mu2."
     if math.isclose(value, se["mu1"] ** 2, rel_tol=2e-2):
         return "that is a variance; take its square root."
-    return approx(value, se["mu1"], rtol=2e-2)
+    return approx(value, se["mu1"])
 
 
 def _louis(counts) -> tuple[float, float, float]:
@@ -72,10 +72,10 @@ def _louis_check(answer):
         return "se_fb uses the complete-data information; subtract the missing information."
     if math.isclose(se, 1 / math.sqrt(i_com + i_mis_exp), rel_tol=1e-4):
         return "se_fb: I_obs is I_com MINUS I_mis."
-    problem = approx(se, se_exp, rtol=1e-4)
+    problem = approx(se, se_exp)
     if problem:
         return f"se_fb: {problem}"
-    problem = approx(i_mis, i_mis_exp, rtol=1e-4)
+    problem = approx(i_mis, i_mis_exp)
     return f"i_mis_fb: {problem}" if problem else None
 
 

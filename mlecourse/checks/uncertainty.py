@@ -18,7 +18,7 @@ def _se(answer):
         return "that is the variance of p_hat; the standard error is its square root."
     if math.isclose(a, math.sqrt(p_hat * (1 - p_hat) / (n - 1)), rel_tol=2e-4):
         return "that divides by n - 1; the information gives n."
-    return approx(a, want, rtol=5e-4)
+    return approx(a, want)
 
 
 @register("ex-uncertainty-n",
@@ -43,12 +43,12 @@ def _intervals(answer):
     wald, lr = as_sequence(answer, 2, names=("wald", "lr"))
     want_wald = bernoulli_conf_int(3, 25, method="wald")
     want_lr = bernoulli_conf_int(3, 25, method="profile")
-    if approx(wald, want_lr, rtol=1e-4) is None and approx(lr, want_wald, rtol=1e-4) is None:
+    if approx(wald, want_lr) is None and approx(lr, want_wald) is None:
         return "the two intervals are swapped: the Wald one is symmetric around p_hat."
-    problem = approx(wald, want_wald, rtol=1e-4)
+    problem = approx(wald, want_wald)
     if problem:
         return f"the Wald interval: {problem}"
-    problem = approx(lr, want_lr, rtol=1e-4)
+    problem = approx(lr, want_lr)
     if problem:
         return f"the likelihood-ratio interval: {problem}"
     return None
@@ -63,7 +63,7 @@ def _coverage(answer):
     a = as_number(answer)
     if math.isclose(a, 0.95, abs_tol=1e-9):
         return "0.95 is the nominal level, not the coverage actually achieved."
-    return approx(a, exact_coverage(30, 0.05, "wald"), rtol=1e-6)
+    return approx(a, exact_coverage(30, 0.05, "wald"))
 
 
 @register("ex-uncertainty-meaning",

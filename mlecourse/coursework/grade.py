@@ -233,6 +233,8 @@ def _describe(value) -> str | None:
 
 def grade_exercise(tests: ChapterTests, label: str, values: dict) -> ExerciseGrade:
     """Run the hidden tests of one exercise on plain ``values``."""
+    from mlecourse.checks._core import exercise
+
     points, messages = 0.0, []
     max_points = tests.max_points(label)
     for test in tests.for_label(label):
@@ -242,7 +244,8 @@ def grade_exercise(tests: ChapterTests, label: str, values: dict) -> ExerciseGra
             messages += [p for p in problems if p not in messages]
             continue
         try:
-            test(**{v: values[v] for v in test.variables})
+            with exercise(label):                 # the exercise's tolerance specification
+                test(**{v: values[v] for v in test.variables})
         except Failure as exc:
             messages.append(str(exc) or f"{test.name} failed")
         except Exception as exc:  # the values are plain data; a test that trips is wrong

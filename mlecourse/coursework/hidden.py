@@ -279,17 +279,31 @@ def _flatten(value):
     return out
 
 
-def expect_close(value, expected, *, rtol: float = 1e-6, atol: float = 0.0,
+def expect_close(value, expected, *, rtol: float | None = None, atol: float | None = None,
                  name: str = "the answer") -> None:
-    """Pass when the number ``value`` is within ``atol + rtol * |expected|`` of ``expected``."""
+    """Pass when the number ``value`` is within ``atol + rtol * |expected|`` of ``expected``.
+
+    In a hidden test the tolerance is the exercise's specification, the one its self-check
+    uses (``mlecourse/checks/_tolerances.py``): leave ``rtol`` and ``atol`` out. A value
+    right only to the 2-4 significant figures it was rounded to fails with "close: this
+    looks rounded", as the self-check says.
+    """
+    from mlecourse.checks._core import ROUNDED, looks_rounded, resolve_tolerance
+
+    rtol, atol, _ = resolve_tolerance(rtol, atol)
     x = number(value, name)
     if not abs(x - expected) <= atol + rtol * abs(expected):
+        if looks_rounded(x, expected, rtol=rtol, atol=atol):
+            fail(f"{name} = {x:.6g}: {ROUNDED}")
         fail(f"{name} = {x:.6g} is not right.")
 
 
-def expect_array_close(value, expected, *, rtol: float = 1e-6, atol: float = 0.0,
-                       name: str = "the answer", sort: bool = False) -> None:
+def expect_array_close(value, expected, *, rtol: float | None = None,
+                       atol: float | None = None, name: str = "the answer",
+                       sort: bool = False) -> None:
     """Pass when the array ``value`` has the shape of ``expected`` and matches it elementwise.
+
+    The tolerance is the exercise's specification, as for :func:`expect_close`.
 
     Parameters
     ----------
@@ -297,12 +311,17 @@ def expect_array_close(value, expected, *, rtol: float = 1e-6, atol: float = 0.0
         Compare sorted copies (for answers whose order is arbitrary, such as
         mixture components). Only for 1-D arrays.
     """
+    from mlecourse.checks._core import ROUNDED, looks_rounded, resolve_tolerance
+
+    rtol, atol, _ = resolve_tolerance(rtol, atol)
     expected = np.asarray(expected, dtype=float)
     arr = array(value, name, shape=expected.shape)
     if sort:
         arr, expected = np.sort(arr), np.sort(expected)
     wrong = ~(np.abs(arr - expected) <= atol + rtol * np.abs(expected))
     if wrong.any():
+        if looks_rounded(arr, expected, rtol=rtol, atol=atol):
+            fail(f"{name}: {ROUNDED}")
         fail(f"{name}: {int(wrong.sum())} of {expected.size} values are not right.")
 
 

@@ -50,7 +50,7 @@ def _interval(value, name):
 
 @hidden_test("ex-uncertainty-se", points=1, variables=["se"])
 def se(se):
-    expect_close(se, SE, rtol=1e-6, name="se")
+    expect_close(se, SE, name="se")
 
 
 @hidden_test("ex-uncertainty-n", points=1, variables=["n_needed"])
@@ -60,17 +60,17 @@ def n_needed(n_needed):
 
 @hidden_test("ex-uncertainty-intervals", points=1, variables=["wald"])
 def wald(wald):
-    expect_array_close(_interval(wald, "wald"), WALD, rtol=1e-4, name="wald")
+    expect_array_close(_interval(wald, "wald"), WALD, name="wald")
 
 
 @hidden_test("ex-uncertainty-intervals", points=1, variables=["lr"])
 def lr(lr):
-    expect_array_close(_interval(lr, "lr"), LR, rtol=1e-4, name="lr")
+    expect_array_close(_interval(lr, "lr"), LR, name="lr")
 
 
 @hidden_test("ex-uncertainty-coverage", points=1, variables=["coverage"])
 def coverage(coverage):
-    expect_close(coverage, COVERAGE, rtol=1e-6, name="coverage")
+    expect_close(coverage, COVERAGE, name="coverage")
 
 
 @hidden_test("ex-uncertainty-meaning", points=1, variables=["answer"])
