@@ -407,7 +407,7 @@ def test_grading_notebook_captures_after_the_cell_that_names_the_exercise(tmp_pa
     assert str(final) in sources[-1]
 
 
-def test_collect_submissions_reads_everything_first_and_skips_bad_names(tmp_path):
+def test_collect_submissions_lists_notebooks_and_skips_bad_names(tmp_path):
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice" / "fixture_coin.ipynb").write_text("{}")
     (tmp_path / "alice" / "notes.txt").write_text("")

@@ -15,7 +15,7 @@ whose name is not a chapter with hidden tests is skipped with a warning.
 How a notebook is graded:
 
 1. Before anything runs, the hidden tests are loaded (so expected values are
-   computed by trusted code, once) and every submission is read into memory.
+   computed by trusted code, once) and the submissions are listed.
 2. The notebook's code cells run sealed off in a fresh OS sandbox
    (:mod:`.runner`: no view of the tests, the other submissions, the grader
    or the output folder; no network; its own process namespace; limits),
@@ -69,11 +69,24 @@ UNSAFE_NOTE = ("UNSAFE: this notebook ran without a sandbox (--unsafe-no-sandbox
 
 @dataclass
 class Submission:
-    """One notebook to grade (its bytes are read before anything runs)."""
+    """One notebook to grade, read from disk when it is needed.
+
+    Notebooks are not all held in memory (a class of 200 hands in thousands); a notebook
+    cannot change another one on disk, because none of them is visible in a sandbox.
+    """
 
     student: str
     chapter: str
-    data: bytes
+    path: Path
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, at most ``MAX_NOTEBOOK_BYTES + 1`` of them."""
+        try:
+            with open(self.path, "rb") as f:
+                return f.read(MAX_NOTEBOOK_BYTES + 1)
+        except OSError:
+            return b""
 
 
 @dataclass
@@ -108,7 +121,7 @@ class SubmissionGrade:
 
 
 def collect_submissions(directory, chapters) -> tuple[list[Submission], list[str]]:
-    """Read every ``<student>/<chapter>.ipynb`` under ``directory`` into memory.
+    """Find every ``<student>/<chapter>.ipynb`` under ``directory``.
 
     Parameters
     ----------
@@ -149,9 +162,7 @@ def collect_submissions(directory, chapters) -> tuple[list[Submission], list[str
             if path.is_symlink() or not path.is_file():
                 warnings.append(f"skipped {student_dir.name}/{path.name}: not a regular file")
                 continue
-            with open(path, "rb") as f:
-                data = f.read(MAX_NOTEBOOK_BYTES + 1)
-            subs.append(Submission(student_dir.name, path.stem, data))
+            subs.append(Submission(student_dir.name, path.stem, path))
     return subs, warnings
 
 
@@ -263,17 +274,16 @@ async def grade_submission(sub: Submission, tests: ChapterTests, *, timeout: flo
 
     from .runner import SANDBOX_ANSWERS, Limits, run_notebook
 
-    sandbox = "none (unsafe)" if unsafe else "bwrap"
-
-    def zero(status, reason):
+    def zero(status, reason):  # nothing ran, so no sandbox either
         return SubmissionGrade(sub.student, sub.chapter, status, 0.0, [
             ExerciseGrade(label, 0.0, tests.max_points(label), reason)
-            for label in tests.labels], sandbox=sandbox)
+            for label in tests.labels], sandbox="")
 
-    if len(sub.data) > MAX_NOTEBOOK_BYTES:
+    data = sub.data
+    if len(data) > MAX_NOTEBOOK_BYTES:
         return zero("unreadable", "the notebook file is too large")
     try:
-        nb = nbformat.reads(sub.data.decode("utf-8"), as_version=4)
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         if not isinstance(nb.get("cells"), list):
             raise ValueError("no cells")
     except Exception:
@@ -376,7 +386,7 @@ def _feedback_text(student: str, grades: list[SubmissionGrade]) -> str:
     for g in grades:
         lines += [f"## {_md(g.chapter)}: {_fmt(g.points)} / {_fmt(g.max_points)} points", ""]
         lines += [_STATUS_TEXT[g.status].format(seconds=g.seconds), ""]
-        if g.sandbox != "bwrap" and g.status != "no submission":
+        if g.sandbox == "none (unsafe)":
             lines += [UNSAFE_NOTE, ""]
         for note in g.notes:
             lines.append(f"- {_md(note)}")
