@@ -130,6 +130,17 @@ def _bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
+def _supports(option: str) -> bool:
+    """Whether this bwrap knows ``option`` (``--disable-userns`` and ``--size`` are 0.7+)."""
+    if "help" not in _PROBE:
+        try:
+            _PROBE["help"] = subprocess.run(["bwrap", "--help"], capture_output=True,
+                                            text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            _PROBE["help"] = ""
+    return option in (_PROBE["help"] or "")
+
+
 def _system_binds() -> list[tuple[str, str]]:
     """(source, destination) pairs mounted read-only: system libraries, Python, the package."""
     import mlecourse
@@ -194,10 +205,11 @@ def sandbox_command(argv: list[str], limits: Limits, stage: Path | None = None) 
     -------
     list of str
     """
-    size = str(2 * limits.file_mb * 1024 * 1024)
-    args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-            "--new-session",
+    size = ["--size", str(2 * limits.file_mb * 1024 * 1024)] if _supports("--size") else []
+    args = ["bwrap", "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
             "--hostname", "sandbox", "--uid", "1000", "--gid", "1000", "--clearenv"]
+    if _supports("--disable-userns"):
+        args.append("--disable-userns")
     mounts = []
     for k, (src, dst) in enumerate(_system_binds()):
         if os.path.islink(src) and src == dst:
@@ -208,8 +220,7 @@ def sandbox_command(argv: list[str], limits: Limits, stage: Path | None = None) 
             src = str(stage / str(k))
         args += ["--ro-bind", src, dst]
     args += ["--proc", "/proc", "--dev", "/dev",
-             "--size", size, "--tmpfs", "/tmp",
-             "--size", size, "--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
+             *size, "--tmpfs", "/tmp", *size, "--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
     for key, value in _environment_inside().items():
         args += ["--setenv", key, value]
     args += ["--", *argv]
