@@ -302,3 +302,33 @@ def test_every_tolerance_in_the_table_is_valid():
     assert all(isinstance(t, Tol) and 0 < t.rtol < 0.1 for t in TOLERANCES.values())
     with pytest.raises(ValueError, match="rtol"):
         Tol(rtol=-1.0)
+
+
+def _own_tolerances(path, decorator, calls):
+    """``label: call`` for every call in a decorated exercise function that passes rtol/atol."""
+    import ast
+
+    found = []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        labels = [d.args[0].value for d in fn.decorator_list if isinstance(d, ast.Call)
+                  and getattr(d.func, "id", None) == decorator and d.args]
+        for call in ast.walk(fn) if labels else []:
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) in calls \
+                    and any(k.arg in ("rtol", "atol") for k in call.keywords):
+                found.append(f"{path.name}:{call.lineno} ({labels[0]})")
+    return found
+
+
+def test_no_exercise_carries_a_tolerance_of_its_own():
+    """Self-checks and hidden tests take every tolerance from TOLERANCES, never a literal."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted((root / "mlecourse" / "checks").glob("[a-z]*.py")):
+        found += _own_tolerances(path, "register", {"approx"})
+    for path in sorted((root / "tests" / "instructor").glob("[a-z]*.py")):
+        found += _own_tolerances(path, "hidden_test", {"expect_close", "expect_array_close"})
+    assert found == []
