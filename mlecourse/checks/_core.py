@@ -222,8 +222,8 @@ def approx(answer: Any, expected: Any, *, rtol: float | None = None,
     specification (``mlecourse/checks/_tolerances.py``), which the grader's hidden tests
     read too; give ``rtol``/``atol`` only outside an exercise. There, an answer that
     misses only because it was rounded to 2-4 significant figures raises
-    :class:`AnswerError` with :data:`ROUNDED`, so the student hears "close: this looks
-    rounded" whatever the checker does with the result.
+    :class:`AnswerError` with the message "close: this looks rounded; give the value you
+    computed, unrounded.", so the student hears it whatever the checker does with the result.
     """
     rtol, atol, from_spec = resolve_tolerance(rtol, atol)
     problem = _approx(answer, expected, rtol=rtol, atol=atol)
