@@ -329,8 +329,8 @@ def test_a_killed_grader_resumes_and_keeps_earlier_feedback(graded):
 def test_the_timeout_holds_for_a_notebook_of_125k_cells():
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")
-                                         for _ in range(125_000)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id=f"c{i}")
+                                         for i in range(125_000)])
     result = runner.run_notebook_sync(nb, limits=runner.Limits(timeout=5))
     # the driver stops at the limit (cell by cell it would need minutes), and says so
     assert result.status == "timeout"
