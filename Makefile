@@ -14,8 +14,8 @@ help:
 	@echo "make test    lint, package tests, the book build with -W, built-site tests"
 	@echo "make bench   benchmarks and build budgets (prints ratios)"
 	@echo "make student student notebooks without solutions, into student/"
-	@echo "make grade   grade SUBMISSIONS=<dir> against tests/instructor, into grades/"
-	@echo "make clean   remove the build and caches (keeps .venv)"
+	@echo "make grade   grade SUBMISSIONS=<dir> against TESTS=<dir> (ROSTER=<csv>), into grades/"
+	@echo "make clean   remove the build and caches (keeps .venv and grades/)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +59,13 @@ bench: $(VENV)/.test-installed
 student: $(VENV)/.test-installed
 	$(BIN)/mlecourse assign --out student
 
+# TESTS: keep graded tests in a private folder (mlecourse instructor-init); tests/instructor
+# holds the public examples. ROSTER: a CSV with a student column (optional).
 SUBMISSIONS ?= submissions
+TESTS ?= tests/instructor
+GRADE_FLAGS ?= $(if $(ROSTER),--roster $(ROSTER))
 grade: $(VENV)/.test-installed
-	$(BIN)/mlecourse grade $(SUBMISSIONS) --tests tests/instructor --out grades --jobs 2
+	$(BIN)/mlecourse grade $(SUBMISSIONS) --tests $(TESTS) --out grades --jobs 2 $(GRADE_FLAGS)
 
 clean:
-	rm -rf _build student grades .pytest_cache .ruff_cache .hypothesis
+	rm -rf _build student .pytest_cache .ruff_cache .hypothesis

@@ -17,7 +17,16 @@ The returned class holds the generic tests, parametrised case by case:
 - ``...`` in any position is "unanswered", never "fail";
 - an answer of the wrong type (a text, ``None``, a dict, a nested list, NaN, a boolean, ...;
   for a letter question a number; for any other the right value written as text) fails
-  without raising.
+  without raising;
+- one tolerance per exercise: the self-check and the hidden tests (``tests/instructor/<slug>.py``,
+  run as the grader runs them) agree on the right answer and on every perturbation of it
+  (each number in it multiplied by 1 +- 3e-10, 3e-9, ..., 3e-2, 1e-1): an answer one accepts
+  the other accepts. For that, an exercise whose answer holds a float has an entry in
+  ``mlecourse/checks/_tolerances.py`` and neither side passes ``rtol``/``atol`` of its own;
+  the chapter's exercise cell calls ``mlecourse.check("<label>", NAME)`` or
+  ``mlecourse.check("<label>", (NAME, NAME, ...))`` with the variables the hidden tests read;
+- a value right only to the 2-4 significant figures it was rounded to is "close: this looks
+  rounded" on both sides.
 
 The chapter-specific tests (targeted feedback for common mistakes, agreement of the solutions
 with SciPy, scikit-learn or statsmodels) stay in the chapter's own file.
@@ -25,6 +34,8 @@ with SciPy, scikit-learn or statsmodels) stay in the chapter's own file.
 
 from __future__ import annotations
 
+import ast
+import functools
 import re
 from pathlib import Path
 
@@ -32,8 +43,15 @@ import numpy as np
 import pytest
 
 from mlecourse.checks import evaluate, registered_labels
+from mlecourse.checks._core import ROUNDED, _rounded_to
+from mlecourse.checks._tolerances import TOLERANCES
+from mlecourse.coursework.grade import grade_exercise
+from mlecourse.coursework.hidden import load_chapter_tests
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
+INSTRUCTOR = Path(__file__).resolve().parent / "instructor"
+#: relative errors of the perturbed answers (each with both signs)
+PERTURBATIONS = [3e-10, 3e-9, 3e-8, 3e-7, 3e-6, 3e-5, 3e-4, 3e-3, 3e-2, 1e-1]
 
 # answers of the wrong type: each must fail (not pass, not crash) for every exercise
 WRONG_TYPES = [
@@ -61,6 +79,98 @@ def _unfinished_like(right):
 def _short(value) -> str:
     text = repr(value).replace(" ", "")
     return text if len(text) <= 20 else text[:17] + "..."
+
+
+@functools.cache
+def _hidden(chapter: str):
+    return load_chapter_tests(INSTRUCTOR / f"{chapter}.py")
+
+
+@functools.cache
+def _check_calls(chapter: str) -> dict:
+    """Exercise label -> the names its exercise cell passes to ``mlecourse.check``, in order.
+
+    A single name gives a one-tuple marked ``single``; a name bound just before to a tuple
+    of names (``answer = (a, b)``) gives those names.
+    """
+    calls, packed = {}, {}
+    text = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        # ``answer = (a, b, c)`` on its own line, then ``mlecourse.check(label, answer)``
+        match = re.fullmatch(r"(\w+) = \(([\w, ]+)\)", line)
+        if match:
+            packed[match[1]] = tuple(n.strip() for n in match[2].split(",") if n.strip())
+            continue
+        if not line.startswith("mlecourse.check("):
+            continue
+        call = ast.parse(line).body[0].value
+        label, expr = call.args[0].value, call.args[1]
+        if isinstance(expr, ast.Name) and expr.id in packed:
+            calls[label] = ("tuple", packed.pop(expr.id))
+        elif isinstance(expr, ast.Name):
+            calls[label] = ("single", (expr.id,))
+        elif isinstance(expr, ast.Tuple) and all(isinstance(e, ast.Name) for e in expr.elts):
+            calls[label] = ("tuple", tuple(e.id for e in expr.elts))
+        else:
+            calls[label] = ("other", ast.unparse(expr))
+    return calls
+
+
+def _perturb(value, rel: float):
+    """``value`` with every float in it multiplied by ``1 + rel`` (0 moved by ``rel``)."""
+    if isinstance(value, (bool, np.bool_, int, np.integer, str)) or value is None:
+        return value
+    if isinstance(value, (float, np.floating)):
+        return float(value) * (1 + rel) if value != 0 else rel
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "f":
+            return value
+        return np.where(value == 0, rel, value * (1 + rel))
+    if isinstance(value, dict):
+        return {k: _perturb(v, rel) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_perturb(v, rel) for v in value)
+    return value
+
+
+def _round(value, digits: int):
+    """``value`` with every float in it rounded to ``digits`` significant figures."""
+    if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
+        return _rounded_to(float(value), digits) if value != 0 else 0.0
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.array([_round(v, digits) for v in value.ravel()]).reshape(value.shape)
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_round(v, digits) for v in value)
+    return value
+
+
+def _has_float(value) -> bool:
+    return _perturb(value, 0.5) is not value and repr(_perturb(value, 0.5)) != repr(value)
+
+
+def _variables(chapter: str, label: str, answer) -> dict:
+    kind, names = _check_calls(chapter)[label]
+    assert kind != "other", f"{label}: mlecourse.check is called with {names}; pass a name or " \
+        "a tuple of names"
+    if kind == "single":
+        return {names[0]: answer}
+    assert isinstance(answer, (tuple, list)) and len(answer) == len(names), (label, names)
+    return dict(zip(names, answer))
+
+
+def _verdicts(chapter: str, label: str, answer) -> tuple[bool, bool, str, str]:
+    """(self-check passes, hidden tests give full marks, their messages) for one answer."""
+    result = evaluate(label, answer)
+    tests = _hidden(chapter)
+    values = _variables(chapter, label, answer)
+    missing = [v for v in tests.variables(label) if v not in values]
+    assert not missing, f"{label}: the hidden tests read {missing}, which the check call lacks"
+    graded = grade_exercise(tests, label, {v: values[v] for v in tests.variables(label)})
+    return (result.status == "pass", graded.points == graded.max_points, result.message,
+            graded.feedback)
 
 
 def chapter_contract(chapter: str, labels: list[str], right: dict, wrong: dict) -> type:
@@ -93,6 +203,11 @@ def chapter_contract(chapter: str, labels: list[str], right: dict, wrong: dict) 
         extra = WRONG_TYPES_FOR_LETTERS if isinstance(value, str) else [str(value)]
         bad_cases += [pytest.param(label, bad, id=f"{label}-{_short(bad)}")
                       for bad in WRONG_TYPES + extra]
+
+    tolerance_cases = [pytest.param(label, sign * rel, id=f"{label}-{sign * rel:g}")
+                       for label in labels if _has_float(right[label])
+                       for rel in PERTURBATIONS for sign in (1, -1)]
+    float_labels = [label for label in labels if _has_float(right[label])]
 
     class ChapterContract:
         def test_tables_cover_every_label(self):
@@ -132,6 +247,32 @@ def chapter_contract(chapter: str, labels: list[str], right: dict, wrong: dict) 
             result = evaluate(label, answer)
             assert result.status == "fail", (answer, result.message)
             assert "could not check" not in result.message, result.message
+
+        @pytest.mark.parametrize("label", labels)
+        def test_self_check_and_hidden_tests_accept_the_right_answer(self, label):
+            ok_self, ok_hidden, message, feedback = _verdicts(chapter, label, right[label])
+            assert ok_self and ok_hidden, (message, feedback)
+
+        @pytest.mark.parametrize("label", float_labels)
+        def test_a_numerical_exercise_has_one_tolerance_specification(self, label):
+            assert label in TOLERANCES, f"add {label!r} to mlecourse/checks/_tolerances.py"
+
+        @pytest.mark.parametrize("label, rel", tolerance_cases)
+        def test_self_check_and_hidden_tests_agree_on_a_perturbed_answer(self, label, rel):
+            answer = _perturb(right[label], rel)
+            ok_self, ok_hidden, message, feedback = _verdicts(chapter, label, answer)
+            assert ok_self == ok_hidden, (rel, message, feedback)
+
+        @pytest.mark.parametrize("label", float_labels)
+        def test_a_rounded_answer_is_called_close_on_both_sides(self, label):
+            spec = TOLERANCES[label]
+            for digits in (2, 3, 4):
+                answer = _round(right[label], digits)
+                ok_self, ok_hidden, message, feedback = _verdicts(chapter, label, answer)
+                assert ok_self == ok_hidden, (digits, message, feedback)
+                if not ok_self:
+                    assert ROUNDED in message and ROUNDED in feedback, (digits, message,
+                                                                        feedback, spec)
 
     ChapterContract.__name__ = ChapterContract.__qualname__ = f"TestContract_{chapter}"
     return ChapterContract

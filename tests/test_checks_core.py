@@ -233,3 +233,104 @@ def test_an_answer_error_in_a_checker_is_the_students_message():
         assert "could not check" not in evaluate(name, 5).message
     finally:
         _core._REGISTRY.pop(name)
+
+
+# --- one tolerance per exercise, and rounded answers ----------------------------------------
+
+@pytest.fixture
+def specified(monkeypatch):
+    """A checker whose tolerance comes from the specification table, as every chapter's does."""
+    from mlecourse.checks._tolerances import Tol
+
+    name = "ex-test-core-spec"
+    monkeypatch.setitem(_core.TOLERANCES, name, Tol(rtol=1e-4, atol=1e-8))
+
+    @_core.register(name, hint="Compute it again.")
+    def _check(answer):
+        a, b = as_numbers(answer, 2, names=("a", "b"))
+        if approx(a, 0.123456789) is not None:
+            return "a is not right."
+        return approx(b, 0.0)
+
+    yield name
+    _core._REGISTRY.pop(name)
+
+
+def test_the_specification_sets_the_tolerance_inside_a_check(specified):
+    assert evaluate(specified, (0.123456789 * (1 + 9e-5), 0.0)).status == "pass"
+    assert evaluate(specified, (0.123456789 * (1 + 2e-4), 0.0)).status == "fail"
+    # near 0 the tolerance is absolute
+    assert evaluate(specified, (0.123456789, 9e-9)).status == "pass"
+    assert evaluate(specified, (0.123456789, 2e-8)).status == "fail"
+    # outside a check, approx keeps its own defaults
+    assert approx(1.0 + 2e-6, 1.0) is not None and approx(1.0 + 2e-6, 1.0, rtol=1e-5) is None
+
+
+@pytest.mark.parametrize("rounded", [0.12, 0.123, 0.1235])
+def test_an_answer_right_to_the_figures_it_was_rounded_to_is_called_close(specified, rounded):
+    result = evaluate(specified, (rounded, 0.0))
+    assert result.status == "fail"
+    assert "close: this looks rounded; give the value you computed, unrounded" in result.message
+
+
+@pytest.mark.parametrize("wrong", [0.13, 0.1234, 0.125, 0.2])
+def test_a_wrong_answer_with_few_figures_is_not_called_rounded(specified, wrong):
+    result = evaluate(specified, (wrong, 0.0))
+    assert result.status == "fail" and "rounded" not in result.message, result.message
+
+
+def test_the_hidden_tests_read_the_same_specification_and_say_the_same(specified):
+    from mlecourse.checks._core import exercise
+    from mlecourse.coursework.hidden import Failure, expect_array_close, expect_close
+
+    with exercise(specified):
+        expect_close(0.123456789 * (1 + 9e-5), 0.123456789, name="a")
+        expect_close(9e-9, 0.0, name="b")
+        with pytest.raises(Failure, match="a = 0.1235: close: this looks rounded"):
+            expect_close(0.1235, 0.123456789, name="a")
+        with pytest.raises(Failure, match="a = 0.1234 is not right"):
+            expect_close(0.1234, 0.123456789, name="a")
+        with pytest.raises(Failure, match="v: close: this looks rounded"):
+            expect_array_close([0.123, 2.0], [0.123456789, 2.0], name="v")
+    with pytest.raises(Failure):                     # outside an exercise: rtol 1e-6
+        expect_close(0.123456789 * (1 + 9e-5), 0.123456789, name="a")
+
+
+def test_every_tolerance_in_the_table_is_valid():
+    from mlecourse.checks._tolerances import TOLERANCES, Tol
+
+    # relative, or purely absolute for answers that can be near 0
+    assert all(isinstance(t, Tol) and (0 < t.rtol < 0.1 or (t.rtol == 0 and t.atol > 0))
+               for t in TOLERANCES.values())
+    with pytest.raises(ValueError, match="rtol"):
+        Tol(rtol=-1.0)
+
+
+def _own_tolerances(path, decorator, calls):
+    """``label: call`` for every call in a decorated exercise function that passes rtol/atol."""
+    import ast
+
+    found = []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        labels = [d.args[0].value for d in fn.decorator_list if isinstance(d, ast.Call)
+                  and getattr(d.func, "id", None) == decorator and d.args]
+        for call in ast.walk(fn) if labels else []:
+            if isinstance(call, ast.Call) and getattr(call.func, "id", None) in calls \
+                    and any(k.arg in ("rtol", "atol") for k in call.keywords):
+                found.append(f"{path.name}:{call.lineno} ({labels[0]})")
+    return found
+
+
+def test_no_exercise_carries_a_tolerance_of_its_own():
+    """Self-checks and hidden tests take every tolerance from TOLERANCES, never a literal."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted((root / "mlecourse" / "checks").glob("[a-z]*.py")):
+        found += _own_tolerances(path, "register", {"approx"})
+    for path in sorted((root / "tests" / "instructor").glob("[a-z]*.py")):
+        found += _own_tolerances(path, "hidden_test", {"expect_close", "expect_array_close"})
+    assert found == []

@@ -1,24 +1,36 @@
 """End-to-end grading of the synthetic submissions (tests/fixtures/submissions.py).
 
-One grading run (module fixture) of fourteen notebooks: right, partly wrong and
-unfinished work, and each adversarial case. The test checks the exact gradebook
-rows, the summary, the feedback files, and that no submission changed anything
-for another one.
+One grading run (module fixture) of nineteen notebooks, each in its own sandbox, two at a
+time, with a roster that also lists a student who handed nothing in: right, partly wrong and
+unfinished work, and each attack a student has tried (stealing and erasing a classmate's
+answers, a detached background process, reading the hidden tests or a classmate's notebook
+through /proc, tampering with the tests and the grades, killing the grader, an output flood,
+a fork bomb). The tests check the exact gradebook, summary and totals, the feedback files,
+that honest students keep full marks next to the attackers, and that nothing a notebook did
+survived it. Separate runs check resuming after the grader is killed, --chapters, and the
+refusal to run without a sandbox.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
+import os
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from mlecourse.coursework import runner
 from mlecourse.coursework.assign import assign
-from mlecourse.coursework.grade import grade
+from mlecourse.coursework.grade import grade, read_roster
 
 pytestmark = pytest.mark.slow
 
@@ -88,6 +100,14 @@ EXPECTED = (
                              _unsupported("normal_params", "EqualDict")])
     + _rows("mallory", [2, 1, 1, 1, 2], [""] * 5)
     + _rows("nina", [0] * 5, ["the file is not a notebook that can be read"] * 5)
+    + _rows("peggy", [0, 1, 1, 1, 2], ["p_hat should be a number; got NoneType.", "", "", "", ""])
+    + _rows("quentin", [0, 1, 1, 1, 2],
+            ["p_hat should be a number; got NoneType.", "", "", "", ""])
+    + _rows("rupert", [0] * 5, [_stopped(n, "kernel died") for n in
+                                ("p_hat", "var_hat", "curve", "choice", "normal_params")])
+    + _rows("sybil", [2, 1, 1, 1, 2], [""] * 5)
+    + _rows("trent", [2, 1, 1, 1, 2], [""] * 5)
+    + _rows("zoe", [0] * 5, ["no submission"] * 5)
 )
 
 SUMMARY = [
@@ -95,8 +115,30 @@ SUMMARY = [
     ["dave", "5", "completed"], ["erin", "6", "completed"], ["frank", "3", "kernel died"],
     ["grace", "4", "timeout"], ["heidi", "6", "completed"], ["ivan", "1", "completed"],
     ["judy", "3", "completed"], ["kim", "0", "kernel failed"], ["leo", "0", "completed"],
-    ["mallory", "7", "completed"], ["nina", "0", "unreadable"],
+    ["mallory", "7", "completed"], ["nina", "0", "unreadable"], ["peggy", "5", "completed"],
+    ["quentin", "5", "completed"], ["rupert", "0", "kernel died"], ["sybil", "7", "completed"],
+    ["trent", "7", "completed"], ["zoe", "0", "no submission"],
 ]
+HONEST = ["alice", "mallory", "sybil", "trent"]
+MARKERS = (b"mlecourse-daemon-marker", b"mlecourse-forkbomb-marker")
+
+
+def _digest(folder: Path) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+            if p.is_file()}
+
+
+def _marked_processes() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if any(m in cmdline for m in MARKERS):
+                found.append(int(entry.name))
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +148,27 @@ def graded(tmp_path_factory):
     shutil.copytree(FIXTURES / "instructor", tests)
     student = assign(root / "student", root=FIXTURES / "course")[0]
     subs, out = root / "submissions", root / "grades"
-    paths = {"pidfile": str(root / "daemon.pid"), "gradebook": str(out / "gradebook.csv"),
+    paths = {"gradebook": str(out / "gradebook.csv"),
              "victim": str(subs / "alice" / "fixture_coin.ipynb"), "tests": str(tests),
              "grades": str(out)}
     submissions.build(student, subs, paths)
+    roster = root / "roster.csv"
+    names = [row[0] for row in SUMMARY]
+    roster.write_text("student,name,section\n" + "".join(
+        f"{s},{s.title()} Example,A\n" for s in names), encoding="utf-8")
+    before = {"tests": _digest(tests), "alice": _digest(subs / "alice")}
     log = []
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    grades = grade(subs, tests, out, timeout=20, memory_mb=2048, jobs=2, log=log.append)
+    grades = grade(subs, tests, out, timeout=20, memory_mb=2048, jobs=2, log=log.append,
+                   roster=roster)
     seconds = time.perf_counter() - start
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    time.sleep(1.5)  # time for anything that escaped to act
     print(f"\ngraded {len(grades)} notebooks in {seconds:.1f} s")
-    return {"root": root, "out": out, "log": log, "grades": grades, "paths": paths}
+    return {"root": root, "out": out, "log": log, "grades": grades, "paths": paths,
+            "before": before, "tests": tests, "subs": subs, "grown_mb": grown,
+            "roster": roster}
 
 
 def test_gradebook_rows_are_exactly_as_expected(graded):
@@ -128,9 +181,20 @@ def test_gradebook_rows_are_exactly_as_expected(graded):
 def test_summary_gives_each_notebook_its_status(graded):
     with open(graded["out"] / "summary.csv", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["student", "chapter", "points", "max_points", "status", "seconds"]
+    assert rows[0] == ["student", "chapter", "points", "max_points", "status", "seconds",
+                       "sandbox"]
     assert [[r[0], r[2], r[4]] for r in rows[1:]] == SUMMARY
     assert all(r[1] == "fixture_coin" and r[3] == "7" for r in rows[1:])
+    assert [r[6] for r in rows[1:]] == [
+        "" if status in ("unreadable", "no submission") else "bwrap" for _, _, status in SUMMARY]
+
+
+def test_totals_list_every_rostered_student_in_canvas_columns(graded):
+    with open(graded["out"] / "totals.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                       "fixture_coin", "Final Points"]
+    assert rows[1:] == [[f"{s.title()} Example", "", "", s, "A", p, p] for s, p, _ in SUMMARY]
 
 
 def test_badly_named_submissions_are_skipped_with_a_warning(graded):
@@ -140,12 +204,12 @@ def test_badly_named_submissions_are_skipped_with_a_warning(graded):
     assert len(warnings) == 2
 
 
-def test_feedback_files_are_the_graders_own(graded):
+def test_feedback_files_are_the_graders_own_and_escape_what_a_notebook_printed(graded):
     feedback = graded["out"] / "feedback"
     names = sorted(p.name for p in feedback.iterdir())
-    assert names == sorted(f"{s[0]}.md" for s in SUMMARY)      # the forged file is gone
+    assert names == sorted(f"{s[0]}.md" for s in SUMMARY)      # nothing forged
     alice = (feedback / "alice.md").read_text()
-    assert "## fixture_coin: 7 / 7 points" in alice and "0 points" not in alice
+    assert "## fixture\\_coin: 7 / 7 points" in alice and "0 points" not in alice
     dave = (feedback / "dave.md").read_text()
     assert "code cell 2 raised ZeroDivisionError: division by zero" in dave
     erin = (feedback / "erin.md").read_text()
@@ -154,21 +218,127 @@ def test_feedback_files_are_the_graders_own(graded):
     assert "raised MemoryError" in heidi
     grace = (feedback / "grace.md").read_text()
     assert "ran out of time" in grace
+    sybil = (feedback / "sybil.md").read_text()
+    assert r"\<img src=x onerror=alert(1)\> \*\*you got 7/7\*\* \[click\](http://evil)" in sybil
+    assert "<img" not in sybil.replace(r"\<img", "")
+    zoe = (feedback / "zoe.md").read_text()
+    assert "No notebook was handed in" in zoe
 
 
-def test_the_vandal_could_not_change_other_grades_or_the_tests_in_use(graded):
-    # ivan overwrote alice's file, the hidden tests and the gradebook while he ran ...
-    assert (graded["root"] / "submissions" / "alice" / "fixture_coin.ipynb").read_text() == "{}"
-    assert "hidden_test" not in (graded["root"] / "instructor" / "fixture_coin.py").read_text()
-    # ... yet alice was graded on what she handed in, with the tests loaded before any run
-    alice = [g for g in graded["grades"] if g.student == "alice"][0]
-    assert alice.points == 7
+def test_each_result_is_stored_as_it_finishes(graded):
+    stored = sorted(p.parent.name for p in (graded["out"] / "results").glob("*/fixture_coin.json"))
+    assert stored == sorted(s for s, _, status in SUMMARY if status != "no submission")
 
 
-def test_a_detached_background_process_does_not_outlive_its_notebook(graded):
-    pid = int(Path(graded["paths"]["pidfile"]).read_text())
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.exists():  # a zombie waiting for init is dead too
-        assert stat.read_text().split()[2] in ("Z", "X")
+def test_the_vandal_could_not_reach_a_submission_the_tests_or_the_grades(graded):
+    # ivan tried to overwrite alice's notebook, plant a backdoor in every hidden-test file and
+    # rewrite the gradebook and the feedback: none of those paths exist in his sandbox
+    assert _digest(graded["subs"] / "alice") == graded["before"]["alice"]
+    assert _digest(graded["tests"]) == graded["before"]["tests"]
+    ivan = [g for g in graded["grades"] if g.student == "ivan"][0]
+    assert ivan.points == 1 and ivan.notes == []               # every attempt failed quietly
+
+
+def test_honest_students_keep_full_marks_next_to_the_attackers(graded):
+    points = {g.student: g.points for g in graded["grades"]}
+    assert all(points[s] == 7 for s in HONEST)
+    # peggy's thread found no classmate's answers to copy or erase; quentin found neither the
+    # tests nor a classmate's notebook through /proc (his `choice` is right only if he saw
+    # nothing); trent's fork bomb stopped at the process limit (right only below 128)
+    assert points["peggy"] == points["quentin"] == 5 and points["trent"] == 7
+
+
+def test_a_notebook_that_kills_its_parent_ends_only_its_own_run(graded):
+    rupert = [g for g in graded["grades"] if g.student == "rupert"][0]
+    assert rupert.status == "kernel died" and rupert.points == 0
+    assert len(graded["grades"]) == len(SUMMARY) - 1           # everyone else was graded
+
+
+def test_an_output_flood_does_not_reach_the_graders_memory(graded):
+    # sybil printed 10 kB lines for 2 s (hundreds of MB); the grader kept none of it
+    assert graded["grown_mb"] < 150
+
+
+def test_nothing_a_notebook_started_outlives_it(graded):
+    # mallory's detached daemon (start_new_session) and trent's sleeping children
+    assert _marked_processes() == []
     with open(graded["out"] / "gradebook.csv", newline="") as f:
         assert len(list(csv.reader(f))) == 1 + len(EXPECTED)
+
+
+def test_a_second_run_reuses_every_stored_result(graded):
+    log = []
+    again = grade(graded["subs"], graded["tests"], graded["out"], timeout=20, jobs=2,
+                  log=log.append, roster=graded["roster"], chapters=["fixture_coin"])
+    done = [line for line in log if not line.startswith("warning:")]
+    assert len(done) == len(SUMMARY) - 1 and all("(already graded)" in line for line in done)
+    assert {(g.student, g.points) for g in again} == \
+        {(g.student, g.points) for g in graded["grades"]}
+    with open(graded["out"] / "gradebook.csv", newline="") as f:
+        assert list(csv.reader(f))[1:] == EXPECTED
+
+
+def test_an_unknown_chapter_is_refused(graded):
+    with pytest.raises(ValueError, match="no hidden tests for the chapter"):
+        grade(graded["subs"], graded["tests"], graded["root"] / "other", chapters=["nope"])
+
+
+def test_without_a_sandbox_the_grader_refuses_unless_told_the_run_is_unsafe(graded, monkeypatch):
+    monkeypatch.setitem(runner._PROBE, "result", "bwrap is not installed (test)")
+    with pytest.raises(RuntimeError, match="--unsafe-no-sandbox"):
+        grade(graded["subs"], graded["tests"], graded["root"] / "refused")
+    assert not (graded["root"] / "refused").exists()
+    subs = graded["root"] / "only-alice"
+    shutil.copytree(graded["subs"] / "alice", subs / "alice")
+    out = graded["root"] / "unsafe"
+    grades = grade(subs, graded["tests"], out, timeout=20, unsafe=True, log=lambda line: None)
+    assert [(g.student, g.points, g.sandbox) for g in grades] == [("alice", 7, "none (unsafe)")]
+    assert "UNSAFE" in (out / "feedback" / "alice.md").read_text()
+    assert (out / "summary.csv").read_text().splitlines()[1].endswith(",none (unsafe)")
+
+
+def test_a_killed_grader_resumes_and_keeps_earlier_feedback(graded):
+    subs = graded["root"] / "resume-subs"
+    for student in ("alice", "bob", "carol"):
+        shutil.copytree(graded["subs"] / student, subs / student)
+    out = graded["root"] / "resume"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, "-m", "mlecourse", "grade", str(subs), "--tests",
+                             str(graded["tests"]), "--out", str(out)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = out / "results"
+    while proc.poll() is None and not list(results.glob("*/*.json")):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    first = sorted(p.parent.name for p in results.glob("*/*.json"))
+    assert len(first) == 1 and not (out / "summary.csv").exists()
+    log = []
+    grades = grade(subs, graded["tests"], out, timeout=20, log=log.append)
+    assert [line for line in log if "(already graded)" in line] == \
+        [f"{first[0]}/fixture_coin: {7 if first[0] == 'alice' else 4} / 7 (already graded)"]
+    assert [(g.student, g.points) for g in grades] == [("alice", 7), ("bob", 4), ("carol", 0)]
+    # a later run without carol's notebook keeps her result and her feedback
+    shutil.rmtree(subs / "carol")
+    grade(subs, graded["tests"], out, timeout=20, log=lambda line: None)
+    assert (out / "feedback" / "carol.md").is_file()
+    with open(out / "summary.csv", newline="") as f:
+        assert [r[0] for r in csv.reader(f)][1:] == ["alice", "bob", "carol"]
+
+
+def test_the_timeout_holds_for_a_notebook_of_125k_cells():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id=f"c{i}")
+                                         for i in range(125_000)])
+    result = runner.run_notebook_sync(nb, limits=runner.Limits(timeout=5))
+    # the driver stops at the limit (cell by cell it would need minutes), and says so
+    assert result.status == "timeout"
+    assert 0 < result.executed < 125_000
+
+
+def test_a_roster_without_a_student_column_is_refused(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("login,name\nalice,Alice\n")
+    with pytest.raises(ValueError, match="roster.csv: the roster needs a 'student' column"):
+        read_roster(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import jupytext
@@ -30,6 +31,7 @@ from mlecourse.coursework.grade import (
     collect_submissions,
     grade_exercise,
     grading_notebook,
+    read_roster,
     write_reports,
 )
 
@@ -405,7 +407,7 @@ def test_grading_notebook_captures_after_the_cell_that_names_the_exercise(tmp_pa
     assert str(final) in sources[-1]
 
 
-def test_collect_submissions_reads_everything_first_and_skips_bad_names(tmp_path):
+def test_collect_submissions_lists_notebooks_and_skips_bad_names(tmp_path):
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice" / "fixture_coin.ipynb").write_text("{}")
     (tmp_path / "alice" / "notes.txt").write_text("")
@@ -417,19 +419,89 @@ def test_collect_submissions_reads_everything_first_and_skips_bad_names(tmp_path
     assert len(warnings) == 4
 
 
-def test_reports_neutralise_formulas_and_replace_old_feedback(tmp_path):
+def test_reports_neutralise_formulas_escape_markdown_and_keep_earlier_feedback(tmp_path):
     (tmp_path / "feedback").mkdir()
-    (tmp_path / "feedback" / "forged.md").write_text("forged")
+    (tmp_path / "feedback" / "carol.md").write_text("graded last week")
     grades = [SubmissionGrade("eve", "fixture_coin", "completed", 1.0, [
-        ExerciseGrade("ex-a", 0.0, 1.0, "=HYPERLINK(\"http://x\")\nsecond line")])]
+        ExerciseGrade("ex-a", 0.0, 1.0, "=HYPERLINK(\"http://x\")\nsecond line")],
+        notes=["code cell 1 raised ValueError: <b>**7/7**</b>"])]
     paths = write_reports(grades, tmp_path)
     rows = list(csv.reader(paths["gradebook"].open()))
     assert rows == [["student", "chapter", "exercise", "points", "max_points", "feedback"],
                     ["eve", "fixture_coin", "ex-a", "0", "1",
                      "'=HYPERLINK(\"http://x\") second line"]]
-    assert sorted(p.name for p in paths["feedback"].iterdir()) == ["eve.md"]
+    assert sorted(p.name for p in paths["feedback"].iterdir()) == ["carol.md", "eve.md"]
+    assert (paths["feedback"] / "carol.md").read_text() == "graded last week"
+    eve = (paths["feedback"] / "eve.md").read_text()
+    assert r"raised ValueError: \<b\>\*\*7/7\*\*\</b\>" in eve and "<b>" not in eve
     assert list(csv.reader(paths["summary"].open()))[1] == ["eve", "fixture_coin", "0", "1",
-                                                            "completed", "1.0"]
+                                                            "completed", "1.0", "bwrap"]
+
+
+def test_reports_give_every_rostered_student_a_row_and_canvas_totals(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name,id,section,email\neve,Eve Example,17,B,e@x\nzoe,Zoe,18,B,\n")
+    grades = [SubmissionGrade("eve", "fixture_coin", "completed", 1.0, [
+        ExerciseGrade("ex-a", 1.0, 1.0, ""), ExerciseGrade("ex-b", 0.5, 2.0, "")])]
+    paths = write_reports(grades, tmp_path / "out", roster=read_roster(roster),
+                          chapters={"fixture_coin": [("ex-a", 1.0), ("ex-b", 2.0)],
+                                    "other": [("ex-c", 4.0)]})
+    totals = list(csv.reader(paths["totals"].open()))
+    assert totals == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "fixture_coin", "other",
+         "Final Points"],
+        ["Eve Example", "17", "", "eve", "B", "1.5", "0", "1.5"],
+        ["Zoe", "18", "", "zoe", "B", "0", "0", "0"]]
+    summary = list(csv.reader(paths["summary"].open()))[1:]
+    assert [(r[0], r[1], r[2], r[3], r[4]) for r in summary] == [
+        ("eve", "fixture_coin", "1.5", "3", "completed"),
+        ("eve", "other", "0", "4", "no submission"),
+        ("zoe", "fixture_coin", "0", "3", "no submission"),
+        ("zoe", "other", "0", "4", "no submission")]
+    book = list(csv.reader(paths["gradebook"].open()))[1:]
+    assert ["zoe", "fixture_coin", "ex-b", "0", "2", "no submission"] in book
+
+
+@pytest.mark.parametrize("text, message", [
+    ("login\nalice\n", "needs a 'student' column"),
+    ("student\nalice\nbob\nalice\n", "line 4: 'alice' is listed twice (first on line 2)"),
+    ("student\nalice\nbad name\n", "line 3: 'bad name' is not a valid student name"),
+    ("student\n", "lists no students"),
+])
+def test_a_malformed_roster_is_refused_naming_the_file_and_line(tmp_path, text, message):
+    path = tmp_path / "roster.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=re.escape(message)) as info:
+        read_roster(path)
+    assert str(path) in str(info.value)
+
+
+def test_the_sandbox_shows_the_environment_read_only_and_nothing_of_the_grader(tmp_path):
+    from mlecourse.coursework.runner import Limits, sandbox_command
+
+    cmd = sandbox_command(["python", "-c", "pass"], Limits(file_mb=8))
+    assert cmd[0] == "bwrap" and cmd[-3:] == ["python", "-c", "pass"]
+    for flag in ("--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
+                 "--clearenv", "--disable-userns"):
+        assert flag in cmd
+    binds = [cmd[i + 1] for i, a in enumerate(cmd) if a in ("--bind", "--ro-bind")]
+    assert "--bind" not in cmd                                   # nothing writable
+    assert not [b for b in binds if str(FIXTURES.parent) in b and "mlecourse" not in b]
+    assert cmd[cmd.index("--tmpfs") - 1] == str(16 * 1024 * 1024)
+    staged = sandbox_command(["true"], Limits(), tmp_path / "stage")
+    assert staged[:2] == ["unshare", "--mount"] and "--reuid=65534" in staged
+
+
+def test_instructor_init_writes_a_private_folder_to_adapt(tmp_path, capsys):
+    root = Path(__file__).parent.parent
+    target = tmp_path / "private"
+    assert main(["instructor-init", str(target), "--root", str(root)]) == 0
+    names = sorted(p.name for p in (target / "tests").iterdir())
+    assert names == sorted(p.name for p in (root / "tests" / "instructor").glob("*.py"))
+    readme = (target / "README.md").read_text()
+    assert "private" in readme and "public" in readme and "variant" in readme
+    assert main(["instructor-init", str(target), "--root", str(root)]) == 2
+    assert "already exists" in capsys.readouterr().err
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
 import math
 import numbers
@@ -12,8 +14,79 @@ from typing import Any
 
 import numpy as np
 
+from ._tolerances import TOLERANCES, Tol
+
 _REGISTRY: dict[str, tuple[Callable[[Any], str | None], str]] = {}
 _LOADED = False
+#: the exercise whose answer is being checked (by a self-check or by the grader's hidden tests)
+_EXERCISE: contextvars.ContextVar[str | None] = contextvars.ContextVar("mlecourse_exercise",
+                                                                      default=None)
+#: what a student hears when an answer is right only to the figures it was rounded to
+ROUNDED = "close: this looks rounded; give the value you computed, unrounded."
+
+
+@contextlib.contextmanager
+def exercise(label: str):
+    """Within this block, ``approx`` and the hidden tests use exercise ``label``'s tolerance.
+
+    :func:`evaluate` (the self-check) and the grader (for each exercise's hidden tests) enter
+    it, so both read the one specification in ``TOLERANCES``.
+    """
+    token = _EXERCISE.set(label)
+    try:
+        yield
+    finally:
+        _EXERCISE.reset(token)
+
+
+def tolerance(label: str | None = None) -> Tol | None:
+    """The tolerance of exercise ``label`` (default: the exercise being checked), or ``None``."""
+    label = _EXERCISE.get() if label is None else label
+    return TOLERANCES.get(label) if label is not None else None
+
+
+def resolve_tolerance(rtol: float | None, atol: float | None) -> tuple[float, float, bool]:
+    """``(rtol, atol, from_spec)``: the exercise's specification unless a caller gives its own.
+
+    Outside an exercise, or for an exercise without a specification, the defaults are
+    ``rtol=1e-6``, ``atol=0``.
+    """
+    if rtol is None and atol is None:
+        spec = tolerance()
+        if spec is not None:
+            return spec.rtol, spec.atol, True
+    return (1e-6 if rtol is None else rtol), (0.0 if atol is None else atol), False
+
+
+def _rounded_to(expected: float, digits: int) -> float:
+    return float(f"{expected:.{digits - 1}e}")
+
+
+def looks_rounded(answer, expected, *, rtol: float, atol: float) -> bool:
+    """Whether ``answer`` misses ``expected`` only by rounding to 2, 3 or 4 significant figures.
+
+    Elementwise for arrays: every value is within the tolerance or equal to the expected
+    value rounded to 2-4 significant figures, and at least one is rounded. Expected values
+    within ``atol`` of 0 never count as rounded (there, the tolerance is absolute).
+    """
+    try:
+        a = np.asarray(answer, dtype=float).ravel()
+        e = np.asarray(expected, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return False
+    if a.shape != e.shape or not a.size or not np.all(np.isfinite(a)) \
+            or not np.all(np.isfinite(e)):
+        return False
+    found = False
+    for x, y in zip(a.tolist(), e.tolist()):
+        if abs(x - y) <= atol + rtol * abs(y):
+            continue
+        if abs(y) <= atol or x == 0:
+            return False
+        if not any(abs(x - _rounded_to(y, k)) <= 1e-12 * abs(y) for k in (2, 3, 4)):
+            return False
+        found = True
+    return found
 
 
 @dataclass(frozen=True)
@@ -113,7 +186,8 @@ def evaluate(label: str, answer: Any) -> CheckResult:
         return CheckResult(label, "unanswered",
                            f"… {label}: not answered yet; replace the ... with your answer.")
     try:
-        problem = func(answer)
+        with exercise(label):
+            problem = func(answer)
     except AnswerError as exc:
         problem = str(exc)
     except Exception as exc:  # a student's answer must never crash the notebook
@@ -144,17 +218,36 @@ def check(label: str, answer: Any) -> None:
     print(result.message)
 
 
-def approx(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 0.0) -> str | None:
+def approx(answer: Any, expected: Any, *, rtol: float | None = None,
+           atol: float | None = None) -> str | None:
     """Compare an answer with the expected value; ``None`` when close enough.
 
     Scalars, sequences, arrays and dicts (compared key by key) are accepted.
     Returns a short explanation of the first mismatch otherwise.
+
+    Inside a self-check (:func:`evaluate`), the tolerance is the exercise's own
+    specification (``mlecourse/checks/_tolerances.py``), which the grader's hidden tests
+    read too; give ``rtol``/``atol`` only outside an exercise. There, an answer that
+    misses only because it was rounded to 2-4 significant figures raises
+    :class:`AnswerError` with the message "close: this looks rounded; give the value you
+    computed, unrounded.", so the student hears it whatever the checker does with the result.
     """
     for name, value in (("rtol", rtol), ("atol", atol)):
+        if value is None:
+            continue
         if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool):
-            raise TypeError(f"{name} must be a number >= 0; got {type(value).__name__}.")
+            raise TypeError(f"{name} must be a number >= 0 or None; got {type(value).__name__}.")
         if not value >= 0 or not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number >= 0; got {value}.")
+    rtol, atol, from_spec = resolve_tolerance(rtol, atol)
+    problem = _approx(answer, expected, rtol=rtol, atol=atol)
+    if problem is not None and from_spec and not isinstance(expected, (dict, str, bytes)) \
+            and looks_rounded(answer, expected, rtol=rtol, atol=atol):
+        raise AnswerError(ROUNDED)
+    return problem
+
+
+def _approx(answer: Any, expected: Any, *, rtol: float, atol: float) -> str | None:
     if isinstance(expected, dict):
         if not isinstance(answer, dict):
             return f"expected a dict with keys {sorted(expected)}; got {type(answer).__name__}."
@@ -163,6 +256,9 @@ def approx(answer: Any, expected: Any, *, rtol: float = 1e-6, atol: float = 0.0)
             return f"the answer lacks the key(s) {missing}."
         for key, value in expected.items():
             problem = approx(answer[key], value, rtol=rtol, atol=atol)
+            if problem is not None and tolerance() is not None \
+                    and looks_rounded(answer[key], value, rtol=rtol, atol=atol):
+                raise AnswerError(ROUNDED)
             if problem:
                 return f"[{key!r}] {problem}"
         return None

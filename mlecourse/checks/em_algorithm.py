@@ -32,13 +32,13 @@ def _first_step(answer):
     if math.isclose(z_hat, x1 * 0.3 / 4, rel_tol=1e-6):
         return "z_hat uses the cell probability theta/4 alone; divide it by the whole first " \
                "cell's probability 1/2 + theta/4."
-    problem = approx(z_hat, expected_z, rtol=1e-6)
+    problem = approx(z_hat, expected_z)
     if problem:
         return f"z_hat: {problem}"
     if math.isclose(theta1, (expected_z + x4) / (x1 + x2 + x3 + x4), rel_tol=1e-6):
         return "theta1: the denominator is the number of animals in the binomial part " \
                "(z_hat + x2 + x3 + x4), not all 197."
-    problem = approx(theta1, (expected_z + x4) / (expected_z + x2 + x3 + x4), rtol=1e-6)
+    problem = approx(theta1, (expected_z + x4) / (expected_z + x2 + x3 + x4))
     return f"theta1: {problem}" if problem else None
 
 
@@ -48,7 +48,7 @@ def _first_step(answer):
 def _fisher(answer):
     theta, rate = as_numbers(answer, 2, names=("theta_hat_fb", "rate_fb"))
     theta_fb, rate_fb = _rates(FISHER_BALMUKAND)
-    problem = approx(theta, theta_fb, rtol=1e-5)
+    problem = approx(theta, theta_fb)
     if problem:
         if math.isclose(theta, _rates(RAO)[0], rel_tol=1e-4):
             return "theta_hat_fb is the estimate for Rao's counts; use (1997, 906, 904, 32)."
@@ -57,7 +57,7 @@ def _fisher(answer):
         return "rate_fb is the fraction for Rao's counts; evaluate it for the new counts."
     if math.isclose(rate, 1 - rate_fb, rel_tol=1e-3):
         return "rate_fb is I_obs / I_com, the fraction observed; the rate is the fraction missing."
-    problem = approx(rate, rate_fb, rtol=1e-3)
+    problem = approx(rate, rate_fb)
     return f"rate_fb: {problem}" if problem else None
 
 
@@ -73,7 +73,7 @@ def _gap(answer):
     reverse = 125 * (p * math.log(p / pt) + (1 - p) * math.log((1 - p) / (1 - pt)))
     if math.isclose(gap, reverse, rel_tol=1e-4):
         return "the divergence is the wrong way round: KL(q || p) with q the law at theta_t."
-    return approx(gap, expected, rtol=1e-6)
+    return approx(gap, expected)
 
 
 @register("ex-em_algorithm-claim",

@@ -61,7 +61,7 @@ def _merge(answer):
     if np.allclose(np.sort(w), np.sort(expected), rtol=1e-6) and not np.allclose(
             w, expected, rtol=1e-6):
         return "w_new: keep the order of the components of start."
-    problem = approx(w, expected, rtol=1e-6)
+    problem = approx(w, expected)
     return f"w_new: {problem}" if problem else None
 
 

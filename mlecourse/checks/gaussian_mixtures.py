@@ -48,7 +48,7 @@ def _resp(answer):
     unweighted = norm.pdf(3.0, mu, sd)
     if math.isclose(value, unweighted[1] / unweighted.sum(), rel_tol=1e-4):
         return "the weights w_k are missing from the numerator and the denominator."
-    return approx(value, expected, rtol=1e-4)
+    return approx(value, expected)
 
 
 @register("ex-gaussian_mixtures-waiting",
@@ -60,12 +60,12 @@ def _waiting(answer):
     w, mu, _ = _fit_1d("waiting")
     if np.allclose(means, mu[::-1], rtol=1e-4):
         return "means_w must be in increasing order."
-    problem = approx(means, mu, rtol=1e-4)
+    problem = approx(means, mu)
     if problem:
         return f"means_w: {problem}"
     if np.allclose(weights, w[::-1], rtol=1e-3):
         return "weights_w must be in the same order as the means (the shorter wait first)."
-    problem = approx(weights, w, rtol=1e-3)
+    problem = approx(weights, w)
     return f"weights_w: {problem}" if problem else None
 
 
@@ -94,7 +94,7 @@ def _kmeans(answer):
         return "those are the mixture's means; k-means uses hard assignments."
     if np.allclose(centres, [2.0, 4.0]):
         return "those are the starting centres; iterate until the assignments stop changing."
-    return approx(centres, expected, rtol=1e-6)
+    return approx(centres, expected)
 
 
 @register("ex-gaussian_mixtures-bic",

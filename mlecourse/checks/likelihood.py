@@ -21,12 +21,12 @@ def _binom_pmf(k: int, n: int, p: float) -> float:
                "binomial coefficient cancels.")
 def _coin(answer):
     p_hat, ratio = as_numbers(answer, 2, names=("p_hat", "ratio"))
-    if approx(p_hat, 7 / 20, rtol=1e-9) is not None:
+    if approx(p_hat, 7 / 20) is not None:
         return "p_hat is not right."
     expected = _binom_pmf(7, 20, 7 / 20) / _binom_pmf(7, 20, 0.5)
-    if approx(ratio, 1 / expected, rtol=1e-6) is None:
+    if approx(ratio, 1 / expected) is None:
         return "the ratio is upside down: divide L(p_hat) by L(0.5)."
-    if approx(ratio, expected, rtol=1e-6) is not None:
+    if approx(ratio, expected) is not None:
         return "the ratio is not right."
     return None
 
@@ -37,11 +37,11 @@ def _coin(answer):
 def _sequence(answer):
     l_seq, l_count = as_numbers(answer, 2, names=("L_seq", "L_count"))
     expected_seq = 0.6**3 * 0.4**2
-    if approx(l_seq, expected_seq, rtol=1e-9) is not None:
+    if approx(l_seq, expected_seq) is not None:
         return "L_seq is not right."
-    if approx(l_count, expected_seq, rtol=1e-9) is None:
+    if approx(l_count, expected_seq) is None:
         return "L_count equals L_seq: the count must include the number of orders."
-    if approx(l_count, _binom_pmf(3, 5, 0.6), rtol=1e-9) is not None:
+    if approx(l_count, _binom_pmf(3, 5, 0.6)) is not None:
         return "L_count is not right."
     return None
 
@@ -53,11 +53,11 @@ def _integral(answer):
     from scipy import special
 
     answer = as_number(answer)
-    if approx(answer, 1 / 21, rtol=1e-6) is None:
+    if approx(answer, 1 / 21) is None:
         return "that is the integral with the binomial coefficient; this likelihood has none."
-    if approx(answer, 1.0, rtol=1e-9) is None:
+    if approx(answer, 1.0) is None:
         return "a likelihood does not integrate to 1 over the parameter; compute the integral."
-    return approx(answer, special.beta(8, 14), rtol=1e-6)
+    return approx(answer, special.beta(8, 14))
 
 
 def _interval(cut: float) -> tuple[float, float]:
@@ -84,13 +84,13 @@ def _likelihood_interval(answer):
     low, high = as_numbers(answer, 2, names=("low", "high"))
     expected = _interval(1 / 8)
     chi2_cut = _interval(float(np.exp(-stats.chi2.ppf(0.95, 1) / 2)))
-    if approx((low, high), chi2_cut, rtol=1e-4) is None:
+    if approx((low, high), chi2_cut) is None:
         return "that is the interval for the cut-off 0.147; this exercise asks for 1/8."
-    if approx((low, high), expected[::-1], rtol=1e-4) is None:
+    if approx((low, high), expected[::-1]) is None:
         return "low and high are swapped."
-    if approx(low, expected[0], rtol=1e-4) is not None:
+    if approx(low, expected[0]) is not None:
         return "low is not right."
-    if approx(high, expected[1], rtol=1e-4) is not None:
+    if approx(high, expected[1]) is not None:
         return "high is not right."
     return None
 

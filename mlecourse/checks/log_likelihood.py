@@ -38,11 +38,11 @@ def _ratio(answer):
     if isinstance(answer, (float, np.floating)) and np.isnan(answer):
         return "NaN is what the products give (0/0); work on the log scale."
     answer = as_number(answer)
-    if approx(answer, -expected, rtol=1e-6) is None:
+    if approx(answer, -expected) is None:
         return "the sign is reversed: log L(0.05) minus log L(0)."
-    if expected > -700 and approx(answer, np.exp(expected), rtol=1e-6) is None:
+    if expected > -700 and approx(answer, np.exp(expected)) is None:
         return "that is the ratio itself; the exercise asks for its logarithm."
-    return approx(answer, expected, rtol=1e-6)
+    return approx(answer, expected)
 
 
 @register("ex-log_likelihood-score",
@@ -51,11 +51,11 @@ def _ratio(answer):
 def _score(answer):
     score_at_1, rate_hat = as_numbers(answer, 2, names=("score_at_1", "rate_hat"))
     x = _waits()
-    if approx(score_at_1, x.size - x.sum(), rtol=1e-9) is not None:
+    if approx(score_at_1, x.size - x.sum()) is not None:
         return "score_at_1 is not right."
-    if approx(rate_hat, x.mean(), rtol=1e-6) is None:
+    if approx(rate_hat, x.mean()) is None:
         return "rate_hat is the mean waiting time; the MLE of the rate is its reciprocal."
-    if approx(rate_hat, x.size / x.sum(), rtol=1e-6) is not None:
+    if approx(rate_hat, x.size / x.sum()) is not None:
         return "rate_hat is not right."
     return None
 
@@ -68,14 +68,14 @@ def _info(answer):
     x = _heights()
     n = x.size
     s2 = float(np.mean((x - x.mean()) ** 2))  # sigma_hat squared
-    if approx(j_sigma, n / s2, rtol=1e-6) is None:
+    if approx(j_sigma, n / s2) is None:
         return "J_sigma is n / sigma_hat**2, the information for mu; recompute the second " \
                "derivative in sigma."
-    if approx(j_sigma, 2 * n / s2, rtol=1e-6) is not None:
+    if approx(j_sigma, 2 * n / s2) is not None:
         return "J_sigma is not right."
-    if approx(se_sigma, 1 / (2 * n / s2), rtol=1e-6) is None:
+    if approx(se_sigma, 1 / (2 * n / s2)) is None:
         return "se_sigma is 1 / J_sigma; a standard error is 1 / sqrt(J_sigma)."
-    if approx(se_sigma, np.sqrt(s2 / (2 * n)), rtol=1e-6) is not None:
+    if approx(se_sigma, np.sqrt(s2 / (2 * n))) is not None:
         return "se_sigma is not right."
     return None
 
@@ -90,12 +90,12 @@ def _units(answer):
     x = _lengths_m()
     expected_m = fit("normal", x).loglik
     expected_mm = fit("normal", 1000 * x).loglik
-    if approx((ll_m, ll_mm), (expected_mm, expected_m), rtol=1e-9) is None:
+    if approx((ll_m, ll_mm), (expected_mm, expected_m)) is None:
         return "the two values are swapped."
-    if approx(ll_mm, fit("normal", 100 * x).loglik, rtol=1e-9) is None:
+    if approx(ll_mm, fit("normal", 100 * x).loglik) is None:
         return "ll_mm is for centimetres (x 100); millimetres are x 1000."
-    if approx(ll_m, expected_m, rtol=1e-9) is not None:
+    if approx(ll_m, expected_m) is not None:
         return "ll_m is not right."
-    if approx(ll_mm, expected_mm, rtol=1e-9) is not None:
+    if approx(ll_mm, expected_mm) is not None:
         return "ll_mm is not right."
     return None

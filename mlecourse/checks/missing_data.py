@@ -65,7 +65,7 @@ def _factored(answer):
     if math.isclose(value, np.nanmean(xy[:, 1]) + slope * (xy[:, 0].mean() - xc.mean()),
                     rel_tol=1e-6) and not math.isclose(value, expected, rel_tol=1e-6):
         return "evaluate the regression at the mean of all the x values."
-    return approx(value, expected, rtol=1e-6)
+    return approx(value, expected)
 
 
 @register("ex-missing_data-shrink",
@@ -81,7 +81,7 @@ def _shrink(answer):
                "invert it."
     if math.isclose(value, 1.0, rel_tol=1e-6):
         return "the completed column's variance is smaller: compute it with divisor n."
-    return approx(value, expected, rtol=1e-6)
+    return approx(value, expected)
 
 
 @register("ex-missing_data-mechanism",
@@ -123,8 +123,8 @@ def _semisup(answer):
         return "w_frequent: 1/3 is the share among the labelled customers, fixed by design."
     if math.isclose(w, SEG_WEIGHTS[2]) or math.isclose(s, SEG_MEANS[1, 0]):
         return "those are the simulation's true values; report the fitted ones."
-    problem = approx(w, w_exp, rtol=1e-4)
+    problem = approx(w, w_exp)
     if problem:
         return f"w_frequent: {problem}"
-    problem = approx(s, s_exp, rtol=1e-4)
+    problem = approx(s, s_exp)
     return f"spend_big: {problem}" if problem else None

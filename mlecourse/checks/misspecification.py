@@ -31,7 +31,7 @@ def _laplace_scale(answer):
     if math.isclose(value, 0.6744897501960817, rel_tol=1e-4):
         return ("that is the median absolute deviation; the Laplace MLE of b averages the "
                 "absolute deviations.")
-    return approx(value, expected, rtol=1e-4)
+    return approx(value, expected)
 
 
 @register("ex-misspecification-gamma-projection",
@@ -55,7 +55,7 @@ def _gamma_projection(answer):
                 "matches E[X] and E[log X] instead.")
     if math.isclose(rate, 1.0 / (a / g.mean()), rel_tol=1e-3):
         return "'rate' looks like a scale; the rate is shape / E[X]."
-    return approx({"shape": shape, "rate": rate}, {"shape": a, "rate": a / g.mean()}, rtol=1e-4)
+    return approx({"shape": shape, "rate": rate}, {"shape": a, "rate": a / g.mean()})
 
 
 @register("ex-misspecification-lr-mentors",
@@ -69,7 +69,7 @@ def _lr_mentors(answer):
     stat, p = as_numbers(answer, 2, names=("lr_stat", "p_value"))
     y = _articles("ment", 3)
     expected_stat = 2 * (fit("negbin", y).loglik - fit("poisson", y).loglik)
-    problem = approx(stat, expected_stat, rtol=1e-4)
+    problem = approx(stat, expected_stat)
     if problem:
         if math.isclose(stat, expected_stat / 2, rel_tol=1e-4):
             return "lr_stat is twice the difference of the maximised log-likelihoods."
@@ -78,7 +78,7 @@ def _lr_mentors(answer):
     if math.isclose(p, naive, rel_tol=1e-3):
         return ("that is the naive chi-square(1) p-value; the null value r = infinity is on "
                 "the boundary, so the null distribution is a 50:50 mixture.")
-    problem = approx(p, 0.5 * naive, rtol=1e-3)
+    problem = approx(p, 0.5 * naive)
     return f"p_value: {problem}" if problem else None
 
 
@@ -96,7 +96,7 @@ def _robust_se(answer):
     men = _articles("fem", "Men")
     if math.isclose(value, math.sqrt(men.var() / men.size), rel_tol=1e-4):
         return "that is the men's standard error; the exercise asks for the women."
-    return approx(value, math.sqrt(y.var() / n), rtol=1e-5)
+    return approx(value, math.sqrt(y.var() / n))
 
 
 @register("ex-misspecification-lr-size",
@@ -112,7 +112,7 @@ def _lr_size(answer):
         return "c: the statistic is inflated, not shrunk: c = Var(X) / mean = 2, not 1/2."
     if math.isclose(c, math.sqrt(2.0), rel_tol=1e-6):
         return "c: the statistic is a squared quantity, so the variance ratio enters unsquared."
-    problem = approx(c, 2.0, rtol=1e-6)
+    problem = approx(c, 2.0)
     if problem:
         return f"c: {problem}"
     if not 0 <= size <= 1:
@@ -121,5 +121,5 @@ def _lr_size(answer):
         return "size: 0.05 is the nominal level; with c = 2 the test rejects more often."
     if math.isclose(size, float(stats.chi2.sf(2 * cut, 1)), rel_tol=1e-3):
         return "size: the test rejects when c * chi2_1 > cut, i.e. chi2_1 > cut / c, not cut * c."
-    problem = approx(size, float(stats.chi2.sf(cut / 2, 1)), rtol=1e-4)
+    problem = approx(size, float(stats.chi2.sf(cut / 2, 1)))
     return f"size: {problem}" if problem else None

@@ -45,7 +45,7 @@ def _se_mu1(answer):
         return "that is the standard error of the long-eruption mean mu2."
     if math.isclose(value, se["mu1"] ** 2, rel_tol=2e-2):
         return "that is a variance; take its square root."
-    return approx(value, se["mu1"], rtol=2e-2)
+    return approx(value, se["mu1"])
 
 
 def _louis(counts) -> tuple[float, float, float]:
@@ -72,10 +72,10 @@ def _louis_check(answer):
         return "se_fb uses the complete-data information; subtract the missing information."
     if math.isclose(se, 1 / math.sqrt(i_com + i_mis_exp), rel_tol=1e-4):
         return "se_fb: I_obs is I_com MINUS I_mis."
-    problem = approx(se, se_exp, rtol=1e-4)
+    problem = approx(se, se_exp)
     if problem:
         return f"se_fb: {problem}"
-    problem = approx(i_mis, i_mis_exp, rtol=1e-4)
+    problem = approx(i_mis, i_mis_exp)
     return f"i_mis_fb: {problem}" if problem else None
 
 
@@ -120,7 +120,7 @@ def _rate_waiting(answer):
         return "rate_w: that is the second-largest eigenvalue; EM's rate is the largest."
     if math.isclose(rate, 1 - info.rate, rel_tol=RATE_RTOL):
         return "rate_w: that is 1 minus the rate, the share of information that is observed."
-    problem = approx(rate, info.rate, rtol=RATE_RTOL)
+    problem = approx(rate, info.rate)
     if problem:
         return f"rate_w: {problem}"
     if math.isclose(se, info.se_complete["mu1"], rel_tol=SE_RTOL):
@@ -128,5 +128,5 @@ def _rate_waiting(answer):
                "method subtracts the missing information."
     if math.isclose(se, info.se["mu2"], rel_tol=SE_RTOL):
         return "se_mu1_w: that is the standard error of the long-wait mean mu2."
-    problem = approx(se, info.se["mu1"], rtol=SE_RTOL)
+    problem = approx(se, info.se["mu1"])
     return f"se_mu1_w: {problem}" if problem else None

@@ -38,7 +38,7 @@ def _chem_shift(answer):
         return "that is the shift of the median; the normal MLE of mu is the mean."
     if math.isclose(value, 28.95 - float(others.mean()), rel_tol=1e-6):
         return "that is x0 minus the mean of the others; the shift divides it by n + 1 = 24."
-    return approx(value, expected, rtol=1e-6)
+    return approx(value, expected)
 
 
 @register("ex-outliers-median-sc",
@@ -54,7 +54,7 @@ def _median_sc(answer):
         return "multiply the change in the median by n + 1 = 25."
     if math.isclose(value, n * change, rel_tol=1e-6):
         return "the factor is n + 1 = 25, the size of the sample with x0 added."
-    return approx(value, (n + 1) * change, rtol=1e-6)
+    return approx(value, (n + 1) * change)
 
 
 @register("ex-outliers-t-weight",
@@ -76,12 +76,12 @@ def _t_weight(answer):
         return "mu_t is from a fit with nu estimated; hold it fixed with nu=4.0."
     if math.isclose(mu_t, float(np.mean(_chem())), rel_tol=1e-4):
         return "mu_t is the mean (the normal MLE), not the Student-t MLE."
-    problem = approx(mu_t, mu, rtol=1e-5)
+    problem = approx(mu_t, mu)
     if problem:
         return f"mu_t: {problem}"
     if math.isclose(w, 5.0 / (4.0 + (28.95 - mu) ** 2), rel_tol=1e-4):
         return "w_wild: standardise the residual by sigma before squaring it."
-    problem = approx(w, expected_w, rtol=1e-4)
+    problem = approx(w, expected_w)
     return f"w_wild: {problem}" if problem else None
 
 
@@ -143,4 +143,4 @@ def _huber_efficiency(answer):
     b0 = a0 - 2 * k0 * stats.norm.pdf(k0) + 2 * k0**2 * stats.norm.cdf(-k0)
     if math.isclose(value, float(a0**2 / b0), rel_tol=1e-3):
         return "that is the efficiency for k = 1.345; the exercise asks for k = 1."
-    return approx(value, expected, rtol=1e-4)
+    return approx(value, expected)

@@ -32,7 +32,7 @@ def _sigma2(answer):
         return "that is RSS / (n - p), the unbiased estimate, not the MLE."
     if math.isclose(a, math.sqrt(rss / n), rel_tol=1e-6):
         return "that is the standard deviation; the question asks for the variance."
-    return approx(a, rss / n, rtol=1e-6)
+    return approx(a, rss / n)
 
 
 @register("ex-regression-newton",
@@ -47,7 +47,7 @@ def _newton(answer):
         return "the weights p (1 - p) are 1/4, not 1: the step is four times larger."
     if np.allclose(a, X.T @ (buy - p0), rtol=1e-6):
         return "that is the score X^T (y - p); multiply it by the inverse information."
-    return approx(a, want, rtol=1e-6)
+    return approx(a, want)
 
 
 @register("ex-regression-loglik",
@@ -64,7 +64,7 @@ def _loglik(answer):
         return "that is per customer (the cross-entropy scale); the log-likelihood is the sum."
     if math.isclose(a, want / math.log(10), rel_tol=1e-6):
         return "that uses base-10 logarithms; use the natural logarithm."
-    return approx(a, want, rtol=1e-6)
+    return approx(a, want)
 
 
 @register("ex-regression-odds",
@@ -85,7 +85,7 @@ def _odds(answer):
             a[1:], [want[0] - z * se * want[0], want[0] + z * se * want[0]], rtol=1e-4):
         return ("that interval is symmetric around the odds ratio (the delta method); "
                 "exponentiate the limits of the interval for the coefficient instead.")
-    return approx(a, want, rtol=1e-4)
+    return approx(a, want)
 
 
 @register("ex-regression-lad",

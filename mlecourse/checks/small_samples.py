@@ -18,7 +18,7 @@ def _map(answer):
         return "that is the MLE k / n; the prior has not been used."
     if math.isclose(value, posterior_mean(2, 8, 3, 3), rel_tol=1e-6):
         return "that is the posterior mean, not its mode."
-    return approx(value, map_estimate(2, 8, 3, 3), rtol=1e-6)
+    return approx(value, map_estimate(2, 8, 3, 3))
 
 
 @register("ex-small_samples-lr-upper",
@@ -39,7 +39,7 @@ def _lr_upper(answer):
     drop = float(stats.chi2.ppf(0.95, 1)) / 2
     if math.isclose(value, 1 - math.exp(-drop / 10 * 2), rel_tol=1e-4):
         return "the drop is half the chi-square quantile, not the whole quantile."
-    return approx(value, 1 - math.exp(-drop / 10), rtol=1e-4)
+    return approx(value, 1 - math.exp(-drop / 10))
 
 
 @register("ex-small_samples-coverage",
@@ -59,7 +59,7 @@ def _coverage(answer):
     if math.isclose(value, exact_coverage(20, 0.05, "exact") - 0.95**20, rel_tol=1e-6):
         return ("k = 0 is missing: its interval is [0, B_0.975(1, 20)], which contains 0.05 "
                 "(set the lower limit to 0 rather than dropping the k).")
-    return approx(value, exact_coverage(20, 0.05, "exact"), rtol=1e-6)
+    return approx(value, exact_coverage(20, 0.05, "exact"))
 
 
 @register("ex-small_samples-separation",
@@ -84,4 +84,4 @@ def _day(answer):
         return "that is the increase for one observation at mu_2; 3.6 occurs more than once."
     if math.isclose(value, 40.0, rel_tol=1e-3) or math.isclose(value, 10.0, rel_tol=1e-3):
         return "the log-likelihood grows additively by a logarithm, not by a factor."
-    return approx(value, 4 * math.log(10), rtol=1e-3)
+    return approx(value, 4 * math.log(10))

@@ -71,7 +71,7 @@ def _three(answer):
     if _close(a[1], score):
         return ("the Wald statistic uses the information at the estimate p_hat; with the "
                 "information at p0 it becomes the score statistic.")
-    return approx(a, [lr, wald, score], rtol=1e-6)
+    return approx(a, [lr, wald, score])
 
 
 @register("ex-testing-profile",
@@ -98,7 +98,7 @@ def _profile(answer):
     if math.isclose(a, clean.size * math.log(np.mean((clean - _TRUE_TIME) ** 2) / clean.var()),
                     rel_tol=1e-6):
         return "that uses the 64 positive values; the exercise asks for all 66."
-    return approx(a, want, rtol=1e-6)
+    return approx(a, want)
 
 
 @register("ex-testing-df",
@@ -121,7 +121,7 @@ def _df(answer):
         return "that uses the drop in log-likelihood; the statistic is twice the drop."
     if math.isclose(a, 1 - want, rel_tol=1e-5):
         return "that is P(chi-square(3) <= statistic); the p-value is the upper tail."
-    return approx(a, want, rtol=1e-5)
+    return approx(a, want)
 
 
 @register("ex-testing-aic",
@@ -143,7 +143,7 @@ def _aic(answer):
         return "the sign is off: AIC = -2 loglik + 2k, and the log-likelihood here is negative."
     if _close(a[0], -ll + k) or _close(a[0], -2 * ll + k):
         return "AIC is -2 loglik + 2k: both terms are doubled."
-    return approx(a, want, rtol=1e-6)
+    return approx(a, want)
 
 
 @register("ex-testing-boundary",
@@ -170,4 +170,4 @@ def _boundary(answer):
     for value, message in wrong.items():
         if math.isclose(a, value, rel_tol=1e-4):
             return message
-    return approx(a, want, rtol=1e-5)
+    return approx(a, want)

@@ -14,12 +14,6 @@ from ._core import (
     register,
 )
 
-# Interval limits are probabilities, one of them close to 0, so they are compared with an
-# absolute tolerance. 5e-5 accepts the rounded constants the chapter gives (z = 1.96, which
-# moves a Wald limit by 2e-6, and the cut-off 3.84 / 2, which moves a likelihood-ratio limit
-# by 4e-5) and rejects every other level or standard error (those move a limit by 1e-3 or more).
-_INTERVAL_ATOL = 5e-5
-
 
 @register("ex-uncertainty-se",
           hint="the observed information at p_hat is n / (p_hat (1 - p_hat)); the standard "
@@ -32,7 +26,7 @@ def _se(answer):
         return "that is the variance of p_hat; the standard error is its square root."
     if math.isclose(a, math.sqrt(p_hat * (1 - p_hat) / (n - 1)), rel_tol=2e-4):
         return "that divides by n - 1; the information gives n."
-    return approx(a, want, rtol=5e-4)
+    return approx(a, want)
 
 
 @register("ex-uncertainty-n",
@@ -57,13 +51,12 @@ def _intervals(answer):
     wald, lr = as_sequence(answer, 2, names=("wald", "lr"))
     want_wald = bernoulli_conf_int(3, 25, method="wald")
     want_lr = bernoulli_conf_int(3, 25, method="profile")
-    tol = {"rtol": 0.0, "atol": _INTERVAL_ATOL}
-    if approx(wald, want_lr, **tol) is None and approx(lr, want_wald, **tol) is None:
+    if approx(wald, want_lr) is None and approx(lr, want_wald) is None:
         return "the two intervals are swapped: the Wald one is symmetric around p_hat."
-    problem = approx(wald, want_wald, **tol)
+    problem = approx(wald, want_wald)
     if problem:
         return f"the Wald interval: {problem}"
-    problem = approx(lr, want_lr, **tol)
+    problem = approx(lr, want_lr)
     if problem:
         return f"the likelihood-ratio interval: {problem}"
     return None
@@ -79,7 +72,7 @@ def _delta(answer):
     want_eta = math.log(p_hat / (1 - p_hat))
     if math.isclose(eta_hat, math.log(p_hat), rel_tol=1e-6):
         return "eta_hat is log(p_hat); the log-odds is log(p_hat / (1 - p_hat))."
-    problem = approx(eta_hat, want_eta, rtol=1e-6)
+    problem = approx(eta_hat, want_eta)
     if problem:
         return "eta_hat: " + problem
     if math.isclose(se_eta, se_p, rel_tol=1e-4):
@@ -87,7 +80,7 @@ def _delta(answer):
     if math.isclose(se_eta, se_p * p_hat * (1 - p_hat), rel_tol=1e-4):
         return ("se_eta multiplies by p_hat (1 - p_hat), the derivative of the inverse "
                 "function; the delta method uses the derivative of g, 1 / (p_hat (1 - p_hat)).")
-    problem = approx(se_eta, se_p / (p_hat * (1 - p_hat)), rtol=1e-4)
+    problem = approx(se_eta, se_p / (p_hat * (1 - p_hat)))
     return "se_eta: " + problem if problem else None
 
 
@@ -114,18 +107,18 @@ def _inverse(answer):
     J = _gamma_information()
     inv = np.linalg.inv(J)
     want = (math.sqrt(inv[1, 1]), 1 / math.sqrt(J[1, 1]))
-    if approx((se_rate, se_known), want[::-1], rtol=1e-4) is None:
+    if approx((se_rate, se_known), want[::-1]) is None:
         return "the two are swapped: estimating the shape too makes the rate less certain."
     if math.isclose(se_rate, math.sqrt(inv[0, 0]), rel_tol=1e-4):
         return "se_rate is the standard error of the shape; the rate is the second parameter."
     if math.isclose(se_rate, inv[1, 1], rel_tol=1e-4):
         return "se_rate is a variance; take the square root."
-    problem = approx(se_rate, want[0], rtol=1e-4)
+    problem = approx(se_rate, want[0])
     if problem:
         return "se_rate: " + problem
     if math.isclose(se_known, 1 / J[1, 1], rel_tol=1e-4):
         return "se_rate_known_shape is a variance, 1 / J_22; take the square root."
-    problem = approx(se_known, want[1], rtol=1e-4)
+    problem = approx(se_known, want[1])
     return "se_rate_known_shape: " + problem if problem else None
 
 
@@ -138,7 +131,7 @@ def _coverage(answer):
     a = as_number(answer)
     if math.isclose(a, 0.95, abs_tol=1e-9):
         return "0.95 is the nominal level, not the coverage actually achieved."
-    return approx(a, exact_coverage(30, 0.05, "wald"), rtol=1e-6)
+    return approx(a, exact_coverage(30, 0.05, "wald"))
 
 
 @register("ex-uncertainty-meaning",

@@ -279,17 +279,31 @@ def _flatten(value):
     return out
 
 
-def expect_close(value, expected, *, rtol: float = 1e-6, atol: float = 0.0,
+def expect_close(value, expected, *, rtol: float | None = None, atol: float | None = None,
                  name: str = "the answer") -> None:
-    """Pass when the number ``value`` is within ``atol + rtol * |expected|`` of ``expected``."""
+    """Pass when the number ``value`` is within ``atol + rtol * |expected|`` of ``expected``.
+
+    In a hidden test the tolerance is the exercise's specification, the one its self-check
+    uses (``mlecourse/checks/_tolerances.py``): leave ``rtol`` and ``atol`` out. A value
+    right only to the 2-4 significant figures it was rounded to fails with "close: this
+    looks rounded", as the self-check says.
+    """
+    from mlecourse.checks._core import ROUNDED, looks_rounded, resolve_tolerance
+
+    rtol, atol, _ = resolve_tolerance(rtol, atol)
     x = number(value, name)
     if not abs(x - expected) <= atol + rtol * abs(expected):
+        if looks_rounded(x, expected, rtol=rtol, atol=atol):
+            fail(f"{name} = {x:.6g}: {ROUNDED}")
         fail(f"{name} = {x:.6g} is not right.")
 
 
-def expect_array_close(value, expected, *, rtol: float = 1e-6, atol: float = 0.0,
-                       name: str = "the answer", sort: bool = False) -> None:
+def expect_array_close(value, expected, *, rtol: float | None = None,
+                       atol: float | None = None, name: str = "the answer",
+                       sort: bool = False) -> None:
     """Pass when the array ``value`` has the shape of ``expected`` and matches it elementwise.
+
+    The tolerance is the exercise's specification, as for :func:`expect_close`.
 
     Parameters
     ----------
@@ -297,12 +311,17 @@ def expect_array_close(value, expected, *, rtol: float = 1e-6, atol: float = 0.0
         Compare sorted copies (for answers whose order is arbitrary, such as
         mixture components). Only for 1-D arrays.
     """
+    from mlecourse.checks._core import ROUNDED, looks_rounded, resolve_tolerance
+
+    rtol, atol, _ = resolve_tolerance(rtol, atol)
     expected = np.asarray(expected, dtype=float)
     arr = array(value, name, shape=expected.shape)
     if sort:
         arr, expected = np.sort(arr), np.sort(expected)
     wrong = ~(np.abs(arr - expected) <= atol + rtol * np.abs(expected))
     if wrong.any():
+        if looks_rounded(arr, expected, rtol=rtol, atol=atol):
+            fail(f"{name}: {ROUNDED}")
         fail(f"{name}: {int(wrong.sum())} of {expected.size} values are not right.")
 
 
@@ -354,3 +373,83 @@ def expect_keys(value, keys, *, name: str = "the answer") -> dict:
     if missing:
         fail(f"{name} lacks the key(s) {missing}.")
     return value
+
+
+_PRIVATE_README = """\
+# Private instructor folder
+
+This folder is yours, not the students': keep it in a **private** repository
+(`git init`, then push to a private remote) and never copy it into anything
+students can reach.
+
+`tests/` holds the hidden tests, one `<chapter>.py` per chapter, copied from
+the course repository's `tests/instructor/`. Those copies are **public
+examples**: anyone who clones the course can read them, and the chapters'
+self-checks (`mlecourse.check`) accept the same answers, by design. Before you
+grade work that counts, change what the tests expect so that students have not
+seen it: give each exercise a variant with different data (another seed,
+another data set, other numbers in the question), and hand out the student
+notebooks with the same change (edit the exercise cell of the notebooks that
+`mlecourse assign` writes, or your copy of the chapter before you run it).
+
+A variant of an exercise with different data, e.g. for `ex-likelihood-coin`
+("7 heads in 20 tosses"), asking instead about 11 heads in 30 tosses:
+
+    P_HAT = 11 / 30                      # computed here, by your code
+    RATIO = ...                          # the same formula, with 11 and 30
+
+    @hidden_test("ex-likelihood-coin", points=1, variables=["p_hat"])
+    def coin_mle(p_hat):
+        expect_close(p_hat, P_HAT, spec="ex-likelihood-coin:p_hat", name="p_hat")
+
+Keep the exercise label, the variable names and the tolerance specification
+(`spec=`, shared with the self-check); change only the data and the expected
+values. Self-checks in the student notebooks then check the public version,
+so say in your assignment that they do not apply to the variant.
+
+Grade with
+
+    mlecourse grade SUBMISSIONS --tests tests --out grades --roster roster.csv --jobs 2
+
+`grades/` holds students' results and feedback: keep it out of any public place.
+"""
+
+
+def instructor_init(directory, *, root=".") -> list[Path]:
+    """Write a private instructor folder: the example hidden tests to adapt, and a README.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The new folder; it must not exist yet.
+    root : str or pathlib.Path, default "."
+        The course repository, whose ``tests/instructor`` holds the examples.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    ValueError
+        When ``directory`` exists or ``root`` has no ``tests/instructor``.
+    """
+    import shutil
+
+    directory, source = Path(directory), Path(root) / "tests" / "instructor"
+    if directory.exists():
+        raise ValueError(f"{directory} already exists; choose a new folder.")
+    files = sorted(p for p in source.glob("*.py")) if source.is_dir() else []
+    if not files:
+        raise ValueError(f"{source}: no example hidden tests found; run this in the course "
+                         "repository or pass --root.")
+    (directory / "tests").mkdir(parents=True)
+    written = []
+    for path in files:
+        target = directory / "tests" / path.name
+        shutil.copyfile(path, target)
+        written.append(target)
+    (directory / "README.md").write_text(_PRIVATE_README, encoding="utf-8")
+    (directory / ".gitignore").write_text("grades/\nsubmissions/\n", encoding="utf-8")
+    return written + [directory / "README.md", directory / ".gitignore"]

@@ -47,27 +47,27 @@ GAP_05 = float(np.sum(_a.pmf(_k) * (_a.logpmf(_k) - _b.logpmf(_k))))
 
 @hidden_test("ex-em_algorithm-first-step", points=1, variables=["z_hat0"])
 def first_estep(z_hat0):
-    expect_close(z_hat0, Z_HAT0, rtol=1e-9, name="z_hat0")
+    expect_close(z_hat0, Z_HAT0, name="z_hat0")
 
 
 @hidden_test("ex-em_algorithm-first-step", points=1, variables=["theta1"])
 def first_mstep(theta1):
-    expect_close(theta1, THETA1, rtol=1e-9, name="theta1")
+    expect_close(theta1, THETA1, name="theta1")
 
 
 @hidden_test("ex-em_algorithm-fisher", points=1, variables=["theta_hat_fb"])
 def fisher_mle(theta_hat_fb):
-    expect_close(theta_hat_fb, THETA_HAT_FB, rtol=1e-5, name="theta_hat_fb")
+    expect_close(theta_hat_fb, THETA_HAT_FB, name="theta_hat_fb")
 
 
 @hidden_test("ex-em_algorithm-fisher", points=1, variables=["rate_fb"])
 def fisher_rate(rate_fb):
-    expect_close(rate_fb, RATE_FB, rtol=1e-3, name="rate_fb")
+    expect_close(rate_fb, RATE_FB, name="rate_fb")
 
 
 @hidden_test("ex-em_algorithm-gap", points=1, variables=["gap_05"])
 def gap(gap_05):
-    expect_close(gap_05, GAP_05, rtol=1e-6, name="gap_05")
+    expect_close(gap_05, GAP_05, name="gap_05")
 
 
 @hidden_test("ex-em_algorithm-claim", points=1, variables=["answer"])

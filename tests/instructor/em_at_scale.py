@@ -45,7 +45,7 @@ def reduce_count(n_numbers):
 
 @hidden_test("ex-em_at_scale-merge", points=1, variables=["w_new"])
 def merged_weights(w_new):
-    expect_array_close(w_new, W_NEW, rtol=1e-6, name="w_new")
+    expect_array_close(w_new, W_NEW, name="w_new")
 
 
 @hidden_test("ex-em_at_scale-boundary", points=1, variables=["t_needed"])

@@ -40,37 +40,37 @@ HIGH = _bisect(_rel_minus_eighth, _k / _n, 1 - 1e-9)
 
 @hidden_test("ex-likelihood-coin", points=1, variables=["p_hat"])
 def coin_mle(p_hat):
-    expect_close(p_hat, P_HAT, rtol=1e-9, name="p_hat")
+    expect_close(p_hat, P_HAT, name="p_hat")
 
 
 @hidden_test("ex-likelihood-coin", points=1, variables=["ratio"])
 def coin_ratio(ratio):
-    expect_close(ratio, RATIO, rtol=1e-6, name="ratio")
+    expect_close(ratio, RATIO, name="ratio")
 
 
 @hidden_test("ex-likelihood-sequence", points=1, variables=["L_seq"])
 def sequence(L_seq):  # noqa: N803 - the chapter's variable name
-    expect_close(L_seq, L_SEQ, rtol=1e-9, name="L_seq")
+    expect_close(L_seq, L_SEQ, name="L_seq")
 
 
 @hidden_test("ex-likelihood-sequence", points=1, variables=["L_count"])
 def count(L_count):  # noqa: N803
-    expect_close(L_count, L_COUNT, rtol=1e-9, name="L_count")
+    expect_close(L_count, L_COUNT, name="L_count")
 
 
 @hidden_test("ex-likelihood-integral", points=1, variables=["area"])
 def integral(area):
-    expect_close(area, AREA, rtol=1e-6, name="area")
+    expect_close(area, AREA, name="area")
 
 
 @hidden_test("ex-likelihood-interval", points=1, variables=["low"])
 def interval_low(low):
-    expect_close(low, LOW, rtol=1e-4, name="low")
+    expect_close(low, LOW, name="low")
 
 
 @hidden_test("ex-likelihood-interval", points=1, variables=["high"])
 def interval_high(high):
-    expect_close(high, HIGH, rtol=1e-4, name="high")
+    expect_close(high, HIGH, name="high")
 
 
 @hidden_test("ex-likelihood-meaning", points=1, variables=["answer"])

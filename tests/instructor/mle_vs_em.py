@@ -87,17 +87,17 @@ N_NEEDED = next(n for n in range(1, 10_000) if 0.9**n <= 1e-6)
 
 @hidden_test("ex-mle_vs_em-se-mu1", points=1, variables=["se_mu1"])
 def se_mu1(se_mu1):
-    expect_close(se_mu1, SE_MU1, rtol=1e-3, name="se_mu1")
+    expect_close(se_mu1, SE_MU1, name="se_mu1")
 
 
 @hidden_test("ex-mle_vs_em-louis", points=1, variables=["se_fb"])
 def louis_se(se_fb):
-    expect_close(se_fb, SE_FB, rtol=1e-4, name="se_fb")
+    expect_close(se_fb, SE_FB, name="se_fb")
 
 
 @hidden_test("ex-mle_vs_em-louis", points=1, variables=["i_mis_fb"])
 def louis_missing(i_mis_fb):
-    expect_close(i_mis_fb, I_MIS_FB, rtol=1e-4, name="i_mis_fb")
+    expect_close(i_mis_fb, I_MIS_FB, name="i_mis_fb")
 
 
 @hidden_test("ex-mle_vs_em-iterations", points=1, variables=["n_needed"])
@@ -107,9 +107,9 @@ def iterations(n_needed):
 
 @hidden_test("ex-mle_vs_em-rate-waiting", points=1, variables=["rate_w"])
 def rate_waiting(rate_w):
-    expect_close(rate_w, RATE_W, rtol=5e-3, name="rate_w")
+    expect_close(rate_w, RATE_W, name="rate_w")
 
 
 @hidden_test("ex-mle_vs_em-rate-waiting", points=1, variables=["se_mu1_w"])
 def se_mu1_waiting(se_mu1_w):
-    expect_close(se_mu1_w, SE_MU1_W, rtol=1e-2, name="se_mu1_w")
+    expect_close(se_mu1_w, SE_MU1_W, name="se_mu1_w")

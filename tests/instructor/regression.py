@@ -51,23 +51,23 @@ ODDS = (np.exp(_b), np.exp(_b - _z * _se), np.exp(_b + _z * _se))
 
 @hidden_test("ex-regression-sigma2", points=1, variables=["sigma2_mle"])
 def sigma2(sigma2_mle):
-    expect_close(sigma2_mle, SIGMA2, rtol=1e-6, name="sigma2_mle")
+    expect_close(sigma2_mle, SIGMA2, name="sigma2_mle")
 
 
 @hidden_test("ex-regression-newton", points=1, variables=["beta_one_step"])
 def newton(beta_one_step):
-    expect_array_close(beta_one_step, BETA_ONE_STEP, rtol=1e-6, name="beta_one_step")
+    expect_array_close(beta_one_step, BETA_ONE_STEP, name="beta_one_step")
 
 
 @hidden_test("ex-regression-loglik", points=1, variables=["loglik_four"])
 def loglik(loglik_four):
-    expect_close(loglik_four, LOGLIK_FOUR, rtol=1e-9, name="loglik_four")
+    expect_close(loglik_four, LOGLIK_FOUR, name="loglik_four")
 
 
 @hidden_test("ex-regression-odds", points=1, variables=["odds"])
 def odds_ratio(odds):
     arr = array(odds, "odds", shape=(3,))
-    expect_close(arr[0], ODDS[0], rtol=1e-4, name="the odds ratio")
+    expect_close(arr[0], ODDS[0], name="the odds ratio")
 
 
 @hidden_test("ex-regression-odds", points=1, variables=["odds"])
@@ -75,7 +75,7 @@ def odds_interval(odds):
     arr = array(odds, "odds", shape=(3,))
     if not arr[1] < arr[2]:
         fail("the interval should be given as (odds_ratio, low, high) with low < high.")
-    expect_array_close(arr[1:], ODDS[1:], rtol=1e-4, name="the interval (low, high)")
+    expect_array_close(arr[1:], ODDS[1:], name="the interval (low, high)")
 
 
 @hidden_test("ex-regression-lad", points=1, variables=["answer"])

@@ -29,17 +29,17 @@ INCREASE = int(np.sum(_eruptions == 3.6)) * np.log(10)
 
 @hidden_test("ex-small_samples-map", points=1, variables=["p_map"])
 def p_map(p_map):
-    expect_close(p_map, P_MAP, rtol=1e-6, name="p_map")
+    expect_close(p_map, P_MAP, name="p_map")
 
 
 @hidden_test("ex-small_samples-lr-upper", points=1, variables=["p_upper"])
 def lr_upper(p_upper):
-    expect_close(p_upper, P_UPPER, rtol=1e-6, name="p_upper")
+    expect_close(p_upper, P_UPPER, name="p_upper")
 
 
 @hidden_test("ex-small_samples-coverage", points=1, variables=["coverage_cp"])
 def coverage(coverage_cp):
-    expect_close(coverage_cp, COVERAGE, rtol=1e-6, name="coverage_cp")
+    expect_close(coverage_cp, COVERAGE, name="coverage_cp")
 
 
 @hidden_test("ex-small_samples-separation", points=1, variables=["answer"])
@@ -49,4 +49,4 @@ def separation(answer):
 
 @hidden_test("ex-small_samples-day", points=1, variables=["increase"])
 def day(increase):
-    expect_close(increase, INCREASE, rtol=1e-6, name="increase")
+    expect_close(increase, INCREASE, name="increase")

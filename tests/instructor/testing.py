@@ -74,25 +74,25 @@ CRITICAL = float(stats.norm.ppf(0.99) ** 2)
 @hidden_test("ex-testing-three", points=1, variables=["lr_wald_score"])
 def three(lr_wald_score):
     arr = array(lr_wald_score, "lr_wald_score", shape=(3,))
-    expect_array_close(arr, THREE, rtol=1e-6, name="(likelihood ratio, Wald, score)")
+    expect_array_close(arr, THREE, name="(likelihood ratio, Wald, score)")
 
 
 @hidden_test("ex-testing-profile", points=1, variables=["lr_all"])
 def profile(lr_all):
-    expect_close(lr_all, LR_ALL, rtol=1e-6, name="lr_all")
+    expect_close(lr_all, LR_ALL, name="lr_all")
 
 
 @hidden_test("ex-testing-df", points=1, variables=["p_three"])
 def df(p_three):
-    expect_close(p_three, P_THREE, rtol=1e-5, name="p_three")
+    expect_close(p_three, P_THREE, name="p_three")
 
 
 @hidden_test("ex-testing-aic", points=1, variables=["aic_bic"])
 def aic_bic(aic_bic):
     arr = array(aic_bic, "aic_bic", shape=(2,))
-    expect_array_close(arr, AIC_BIC, rtol=1e-6, name="(aic, bic)")
+    expect_array_close(arr, AIC_BIC, name="(aic, bic)")
 
 
 @hidden_test("ex-testing-boundary", points=1, variables=["critical"])
 def boundary(critical):
-    expect_close(critical, CRITICAL, rtol=1e-5, name="critical")
+    expect_close(critical, CRITICAL, name="critical")

@@ -64,7 +64,7 @@ def _interval(value, name):
 
 @hidden_test("ex-uncertainty-se", points=1, variables=["se"])
 def se(se):
-    expect_close(se, SE, rtol=1e-6, name="se")
+    expect_close(se, SE, name="se")
 
 
 @hidden_test("ex-uncertainty-n", points=1, variables=["n_needed"])
@@ -75,35 +75,35 @@ def n_needed(n_needed):
 @hidden_test("ex-uncertainty-intervals", points=1, variables=["wald"])
 def wald(wald):
     # absolute tolerance on probabilities: accepts z = 1.96 (limits move by 2e-6)
-    expect_array_close(_interval(wald, "wald"), WALD, rtol=0.0, atol=5e-5, name="wald")
+    expect_array_close(_interval(wald, "wald"), WALD, name="wald")
 
 
 @hidden_test("ex-uncertainty-intervals", points=1, variables=["lr"])
 def lr(lr):
     # accepts the rounded cut-off 3.84 / 2 (limits move by 4e-5)
-    expect_array_close(_interval(lr, "lr"), LR, rtol=0.0, atol=5e-5, name="lr")
+    expect_array_close(_interval(lr, "lr"), LR, name="lr")
 
 
 @hidden_test("ex-uncertainty-delta", points=1, variables=["eta_hat", "se_eta"])
 def delta(eta_hat, se_eta):
-    expect_close(eta_hat, ETA_HAT, rtol=1e-6, name="eta_hat")
-    expect_close(se_eta, SE_ETA, rtol=1e-4, name="se_eta")
+    expect_close(eta_hat, ETA_HAT, name="eta_hat")
+    expect_close(se_eta, SE_ETA, name="se_eta")
 
 
 @hidden_test("ex-uncertainty-inverse", points=1, variables=["se_rate"])
 def inverse_se(se_rate):
-    expect_close(se_rate, SE_RATE, rtol=1e-4, name="se_rate")
+    expect_close(se_rate, SE_RATE, name="se_rate")
 
 
 @hidden_test("ex-uncertainty-inverse", points=1, variables=["se_rate_known_shape"])
 def known_shape_se(se_rate_known_shape):
-    expect_close(se_rate_known_shape, SE_RATE_KNOWN_SHAPE, rtol=1e-4,
+    expect_close(se_rate_known_shape, SE_RATE_KNOWN_SHAPE,
                  name="se_rate_known_shape")
 
 
 @hidden_test("ex-uncertainty-coverage", points=1, variables=["coverage"])
 def coverage(coverage):
-    expect_close(coverage, COVERAGE, rtol=1e-6, name="coverage")
+    expect_close(coverage, COVERAGE, name="coverage")
 
 
 @hidden_test("ex-uncertainty-meaning", points=1, variables=["answer"])
