@@ -207,6 +207,7 @@ def _scan_targets(book: Book, doc: str, text: str) -> None:
     pending: list[str] = []
     first_heading = True
     in_fence = None
+    open_directives: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -250,9 +251,15 @@ def _scan_targets(book: Book, doc: str, text: str) -> None:
                     book.targets[label] = Target(doc, "figure", n, anchor=label)
             if name not in _ADMONITIONS and name not in ("exercise", "solution"):
                 continue
-            in_fence = None  # admonitions hold Markdown (headings, targets) of their own
+            # admonitions hold Markdown (headings, targets) of their own: scan it
+            open_directives.append(in_fence)
+            in_fence = None
             continue
         m = _FENCE_LINE.match(line)
+        if m and open_directives and not m.group("info").strip() and m.group("fence")[
+                0] == open_directives[-1][0] and len(m.group("fence")) >= len(open_directives[-1]):
+            open_directives.pop()
+            continue
         if m and m.group("fence")[0] != ":":
             in_fence = m.group("fence")
             continue
@@ -1082,6 +1089,39 @@ def launch_path(source_rel: str) -> str:
     if source.suffix == ".md" and len(source.parts) >= 2 and source.parts[0] == "book":
         return f"{BINDER_DIR}/{source.stem}.ipynb"
     return source_rel
+
+
+def _binder_notebook_links(app, pagename, templatename, context, doctree):
+    """Point the page's Binder (and JupyterHub) launch links at the converted notebook."""
+    source = f"{pagename}.md"
+    target = launch_path(source)
+    if target == source:
+        return
+
+    def rewrite(node):
+        if isinstance(node, dict):
+            url = node.get("url")
+            if isinstance(url, str) and "urlpath=" in url and url.endswith("/" + source):
+                node["url"] = url[: -len(source)] + target
+            for value in node.values():
+                rewrite(value)
+        elif isinstance(node, list):
+            for value in node:
+                rewrite(value)
+
+    rewrite(context.get("header_buttons"))
+
+
+def setup(app):
+    """Sphinx extension: the launch buttons open ``notebooks/<chapter>.ipynb`` on Binder.
+
+    sphinx-book-theme derives the launch URL from the page's source
+    (``lab/tree/book/<chapter>.md``), which JupyterLab opens in its text
+    editor. Binder's ``postBuild`` writes the converted notebook, and this hook
+    (run after the theme's, which has priority 501) points the link at it.
+    """
+    app.connect("html-page-context", _binder_notebook_links, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def write_notebooks(out, *, root=".", chapters=None, solutions=True) -> list[Path]:
