@@ -338,17 +338,65 @@ def test_exercises_have_numbered_headings(full, student):
 
 
 def test_solutions_are_folded_in_the_full_notebook_and_absent_for_students(full, student):
-    texts = [(c.source, c.metadata) for c in full.cells]
-    solution = [(s, m) for s, m in texts if "secret" in s]
-    assert len(solution) == 2
-    for _source, meta in solution:
-        assert meta["jupyter"]["source_hidden"] is True
-    code = next(m for s, m in solution if s.startswith("answer"))
-    assert code["jupyter"]["outputs_hidden"] is True
-    assert any(s.startswith("**Solution to Exercise 1.1**") for s, _ in texts)
+    cells = full.cells
+    at = next(i for i, c in enumerate(cells) if c.source == "#### Solution to Exercise 1.1")
+    heading = cells[at]
+    assert heading.metadata["jp-MarkdownHeadingCollapsed"] is True         # JupyterLab 4
+    assert heading.metadata["jupyter"] == {"heading_collapsed": True}      # classic notebook
+    # JupyterLab folds everything up to the next heading of level 4 or higher: the solution
+    folded = []
+    for cell in cells[at + 1:]:
+        if cell.cell_type == "markdown" and re.match(r"#{1,4} ", cell.source):
+            break
+        folded.append(cell)
+    assert [c.source for c in folded] == ["The secret reasoning is here.", 'answer = "secret-code"']
+    assert cells[at + 1 + len(folded)].source.startswith("### Exercise 1.2")
     assert "secret" not in nbformat.writes(student)
     assert full.metadata["mlecourse"]["kind"] == "chapter notebook"
     assert student.metadata["mlecourse"]["kind"] == "student notebook"
+
+
+def test_a_solution_followed_by_prose_is_folded_cell_by_cell(course):
+    chapter = course / "book" / "prose.md"
+    chapter.write_text(HEADER + textwrap.dedent("""
+        # P
+
+        ```{exercise-start}
+        :label: ex-p
+        ```
+
+        Do it.
+
+        ```{exercise-end}
+        ```
+
+        ```{solution-start} ex-p
+        :class: dropdown
+        ```
+
+        Hidden answer.
+
+        ```{code-cell} ipython3
+        :tags: [solution]
+        x = 1
+        ```
+
+        ```{solution-end}
+        ```
+
+        Prose that must stay in view.
+        """))
+    try:
+        nb = convert(chapter, solutions=True, glue={})
+    finally:
+        chapter.unlink()
+    heading = next(c for c in nb.cells if c.source.startswith("### Solution"))
+    assert "jp-MarkdownHeadingCollapsed" not in heading.metadata
+    hidden = [c for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden")]
+    assert [c.source for c in hidden] == ["Hidden answer.", "x = 1"]
+    assert hidden[1].metadata["jupyter"]["outputs_hidden"] is True
+    assert nb.cells[-1].source == "Prose that must stay in view."
+    assert "jupyter" not in nb.cells[-1].metadata
 
 
 def test_bad_chapters_fail_loudly_naming_what_is_wrong(course):

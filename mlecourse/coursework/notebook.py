@@ -48,6 +48,9 @@ from .chapter import ChapterFormatError, cell_tags, read_chapter
 #: chapters as notebooks; the launch buttons open ``BINDER_DIR/<slug>.ipynb``.
 BINDER_DIR = "notebooks"
 
+#: Cell metadata key under which JupyterLab 4 stores a folded Markdown heading
+LAB_HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
+
 _DIRECTIVE = re.compile(
     r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})\s*\{(?P<name>[A-Za-z][\w:-]*)\}(?P<arg>.*)$"
 )
@@ -922,6 +925,16 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
             cell.metadata["mlecourse"] = {"role": role}
         cells.append(cell)
 
+    def solution_heading(label):
+        target = book.targets.get(label)
+        number = target.number if target else state["exercise"]
+        level = min(state.get("level", ctx.heading_level + 1) + 1, 6)
+        add_markdown("#" * level + f" Solution to Exercise {number}", role="solution-heading")
+        # JupyterLab 4 (and Notebook 7) keep a folded heading under this key;
+        # the classic notebook's collapsible headings under jupyter.heading_collapsed
+        cells[-1].metadata[LAB_HEADING_COLLAPSED] = True
+        cells[-1].metadata["jupyter"] = {"heading_collapsed": True}
+
     for cell in source.cells:
         if cell.cell_type == "code":
             code_index += 1
@@ -941,7 +954,7 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
             hide_in = {"hide-input", "hide-cell", "remove-input", "remove-cell"} & set(tags)
             hide_out = {"hide-output", "hide-cell"} & set(tags)
             if in_solution or "solution" in tags:
-                hide_in, hide_out = {"solution"}, {"solution"}
+                meta["mlecourse"] = {"role": "solution"}
             if hide_in or hide_out:
                 meta["jupyter"] = {}
                 if hide_in:
@@ -952,7 +965,8 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
             cells.append(new)
             figure = _figure_markdown(ctx, cell.metadata)
             if figure:
-                add_markdown(figure, hidden=in_solution or "solution" in tags)
+                add_markdown(figure, role="solution" if in_solution or "solution" in tags
+                             else None)
             continue
         if cell.cell_type != "markdown":
             continue
@@ -963,7 +977,7 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
                 if state["solution"] is None:
                     add_markdown(_render_blocks(ctx, buffer))
                 elif solutions:
-                    add_markdown(_render_blocks(ctx, buffer), hidden=True, role="solution")
+                    add_markdown(_render_blocks(ctx, buffer), role="solution")
                 buffer.clear()
 
         for block in _split_blocks(cell.source.split("\n")):
@@ -977,6 +991,7 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
                 heading = "#" * level + f" Exercise {number}" + (f" ({title})" if title else "")
                 label = block.options.get("label")
                 state["exercise"] = number
+                state["level"] = level
                 add_markdown(heading, role="exercise")
                 if label:
                     cells[-1].metadata["mlecourse"]["label"] = label
@@ -991,10 +1006,7 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
                                              "solution")
                 state["solution"] = block.arg or state["exercise"] or ""
                 if solutions:
-                    target = book.targets.get(block.arg)
-                    number = target.number if target else state["exercise"]
-                    add_markdown(f"**Solution to Exercise {number}** (folded: click the "
-                                 "three dots below to show it)", role="solution-heading")
+                    solution_heading(block.arg)
                 continue
             if block.kind == "directive" and block.name == "solution-end":
                 flush()
@@ -1006,11 +1018,8 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
             if block.kind == "directive" and block.name == "solution":
                 flush()
                 if solutions:
-                    target = book.targets.get(block.arg)
-                    number = target.number if target else state["exercise"]
-                    add_markdown(f"**Solution to Exercise {number}** (folded: click the "
-                                 "three dots below to show it)", role="solution-heading")
-                    add_markdown(_render_blocks(ctx, _split_blocks(block.lines)), hidden=True,
+                    solution_heading(block.arg)
+                    add_markdown(_render_blocks(ctx, _split_blocks(block.lines)),
                                  role="solution")
                 continue
             buffer.append(block)
@@ -1020,6 +1029,7 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
 
     if ctx.cited:
         cells.append(nbformat.v4.new_markdown_cell("## References\n\n" + _reference_list(ctx)))
+    _fold_solutions(cells)
     first = _first_cell(ctx, path, solutions)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(first)] + cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -1029,6 +1039,43 @@ def convert(path, *, solutions: bool, book: Book | None = None, glue=None, cache
                                 "kind": "chapter notebook" if solutions else "student notebook"}
     nbformat.validate(nb)
     return nb
+
+
+def _heading_level(cell) -> int | None:
+    """The level of the heading a Markdown cell starts with (JupyterLab folds on it)."""
+    if cell.cell_type != "markdown":
+        return None
+    first = next((line for line in cell.source.split("\n") if line.strip()), "")
+    m = _HEADING.match(first)
+    return len(m.group("hashes")) if m else None
+
+
+def _fold_solutions(cells) -> None:
+    """Check that each folded solution heading hides its solution and nothing else.
+
+    JupyterLab folds a collapsed heading together with every cell up to the
+    next heading of the same or a higher level, and keeps it folded when the
+    cells run. Where something other than the solution would be folded too
+    (a solution followed by prose without a heading), the heading is left
+    open and the solution's cells are collapsed one by one instead.
+    """
+    for i, cell in enumerate(cells):
+        if cell.metadata.get("mlecourse", {}).get("role") != "solution-heading":
+            continue
+        level = _heading_level(cell)
+        j = i + 1
+        while j < len(cells) and not ((_heading_level(cells[j]) or 99) <= level):
+            j += 1
+        body = cells[i + 1:j]
+        if all(c.metadata.get("mlecourse", {}).get("role") == "solution" for c in body):
+            continue
+        del cell.metadata["jupyter"], cell.metadata[LAB_HEADING_COLLAPSED]
+        for c in body:
+            if c.metadata.get("mlecourse", {}).get("role") == "solution":
+                hidden = {"source_hidden": True}
+                if c.cell_type == "code":
+                    hidden["outputs_hidden"] = True
+                c.metadata["jupyter"] = hidden
 
 
 def _mathjax_macros(macros: dict) -> str:
@@ -1049,8 +1096,8 @@ def _first_cell(ctx: _Context, path: Path, solutions: bool) -> str:
         text = (f"*This notebook is the chapter `{path.stem}` of the course{page}.* "
                 "Run the cells from the top, in order (*Run → Run All Cells*). Each exercise "
                 "cell ends with a self-check: replace the `...` with your answer and run the "
-                "cell. The solutions are folded under their exercises; click the three dots "
-                "to show one.")
+                "cell. Each solution is folded under its heading *Solution to Exercise …*; "
+                "click *cells hidden* under that heading to unfold it.")
     else:
         text = (f"*Student notebook for the chapter `{path.stem}`{page}.* Solutions are "
                 "removed. In each exercise cell, replace the `...` with your answer and run "

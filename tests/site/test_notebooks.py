@@ -105,12 +105,21 @@ def test_every_notebook_has_no_raw_myst_and_the_sites_numbers(slug, book, page_t
         value = format_glue(m["key"], glue[m["key"]], m["fmt"] or "", "text", slug)
         assert value in student_md, (m["key"], value)
         assert value in text_html, (m["key"], value)
-    # solutions: absent for students, folded in the full notebook
+    # solutions: absent for students, each folded under its heading in the full notebook
     assert not any("solution" in c.metadata.get("tags", []) for c in student.cells)
+    folded_under = None
     for cell in full.cells:
-        if "solution" in cell.metadata.get("tags", []) or cell.metadata.get(
-                "mlecourse", {}).get("role") == "solution":
-            assert cell.metadata["jupyter"]["source_hidden"] is True
+        role = cell.metadata.get("mlecourse", {}).get("role")
+        if role == "solution-heading":
+            assert cell.metadata["jp-MarkdownHeadingCollapsed"] is True
+            folded_under = cell.source.split(" ")[0]
+        elif role == "solution" or "solution" in cell.metadata.get("tags", []):
+            assert folded_under is not None, cell.source[:80]
+        elif cell.cell_type == "markdown" and re.match(r"#+ ", cell.source):
+            if folded_under and len(cell.source.split(" ")[0]) <= len(folded_under):
+                folded_under = None
+        else:
+            assert folded_under is None, f"{cell.source[:80]!r} is folded with a solution"
 
 
 @pytest.mark.parametrize("label", NUMBERED_STATEMENTS)
@@ -184,7 +193,8 @@ def binder(tmp_path_factory, page_text):
         [lab, "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
          "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -233,8 +243,11 @@ def browser(binder):
             b.close()
 
 
+# the open notebook's rendered Markdown as the reader sees it (folded cells are not rendered,
+# so innerText leaves them out)
 VISIBLE_TEXT_JS = """() => Array.from(document.querySelectorAll(
-    '.jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown')).map(e => e.innerText).join('\\n\\n')"""
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-RenderedMarkdown'))
+    .filter(e => e.offsetParent !== null).map(e => e.innerText).join('\\n\\n')"""
 
 
 def _open(browser, binder, slug, page_text):
@@ -250,6 +263,12 @@ def _open(browser, binder, slug, page_text):
     page.wait_for_function(
         "() => document.querySelector('.jp-Notebook .jp-MarkdownCell mjx-container')",
         timeout=60_000)
+    # the kernel starts by itself (the status bar goes from Unknown to Idle)
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('.jp-StatusBar-Widget'))
+        .some(e => /Python 3 \\| Idle/.test(e.innerText))""", timeout=120_000, polling=500)
+    news = page.get_by_role("button", name="No", exact=True)
+    if news.count():  # JupyterLab's one-time question about its news feed
+        news.first.click()
     return page, errors
 
 
@@ -272,12 +291,10 @@ def test_binder_button_opens_a_notebook_that_runs_and_reads_like_the_page(
     assert page.locator(".jp-FileEditor").count() == 0
     assert page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current "
                         ".lm-TabBar-tabLabel").first.inner_text() == f"{slug}.ipynb"
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=60_000, state="attached")
+    assert page.locator(".jp-Dialog").count() == 0, "JupyterLab asks for something on opening"
     page.screenshot(path=str(shots / "jupyterlab-opened.png"))
 
     # run all cells, as the first cell tells the student to
-    page.locator(".jp-Notebook").first.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     page.wait_for_function("""() => {
@@ -312,11 +329,9 @@ def test_binder_button_opens_a_notebook_that_runs_and_reads_like_the_page(
     exercise = page.locator(".jp-RenderedMarkdown h3", has_text="Exercise 1.1").first
     exercise.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "jupyterlab-exercise-folded.png"))
-    # the placeholder after the heading unfolds the solution
-    cell = heading.locator("xpath=ancestor::div[contains(@class,'jp-Cell')][1]")
-    placeholder = cell.locator("xpath=following-sibling::div[contains(@class,'jp-Cell')][1]"
-                               "//div[contains(@class,'jp-Placeholder')]").first
-    placeholder.click()
+    # the button under the heading unfolds the solution
+    cell = heading.locator("xpath=ancestor::div[contains(@class,'jp-MarkdownCell')][1]")
+    cell.get_by_role("button", name=re.compile("cells? hidden")).click()
     page.wait_for_function(f"() => document.body.innerText.includes({solution_text!r})",
                            timeout=20_000)
     page.screenshot(path=str(shots / "jupyterlab-solution-unfolded.png"))
