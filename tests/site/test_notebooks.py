@@ -297,10 +297,22 @@ def test_binder_button_opens_a_notebook_that_runs_and_reads_like_the_page(
     # run all cells, as the first cell tells the student to
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function("""() => {
-        const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
-        return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent));
-    }""", timeout=240_000, polling=1000)
+    # done when every code cell in view has its execution number and the kernel is idle
+    # (cells folded under a solution heading run too, but are not drawn)
+    done_js = """() => {
+        // (a folded input shows an empty prompt)
+        const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
+            .filter(e => e.offsetParent !== null && e.textContent.trim());
+        const idle = Array.from(document.querySelectorAll('.jp-StatusBar-Widget'))
+            .some(e => /Python 3 \\| Idle/.test(e.innerText));
+        return idle && p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent));
+    }"""
+    deadline = time.monotonic() + 300
+    settled = 0
+    while settled < 3 and time.monotonic() < deadline:
+        settled = settled + 1 if page.evaluate(done_js) else 0
+        page.wait_for_timeout(1000)
+    assert settled == 3, "Run All Cells did not finish in 5 minutes"
     failed = page.evaluate("""() => Array.from(document.querySelectorAll(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')).map(
         e => e.innerText.slice(0, 300))""")
