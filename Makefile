@@ -7,13 +7,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 BOOK_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test lint unit site bench student grade clean help
+.PHONY: book test lint unit site bench student notebooks grade clean help
 
 help:
 	@echo "make book    build the site into _build/html (creates .venv on first use)"
 	@echo "make test    lint, package tests, the book build with -W, built-site tests"
 	@echo "make bench   benchmarks and build budgets (prints ratios)"
 	@echo "make student student notebooks without solutions, into student/"
+	@echo "make notebooks  every chapter as a notebook (solutions folded), into notebooks/,"
+	@echo "                as Binder's postBuild writes them"
 	@echo "make grade   grade SUBMISSIONS=<dir> against TESTS=<dir> (ROSTER=<csv>), into grades/"
 	@echo "make clean   remove the build and caches (keeps .venv and grades/)"
 
@@ -59,6 +61,10 @@ bench: $(VENV)/.test-installed
 student: $(VENV)/.test-installed
 	$(BIN)/mlecourse assign --out student
 
+# what Binder's postBuild runs; uses the book's execution cache when `make book` has run
+notebooks: $(VENV)/.book-installed
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m mlecourse.coursework.notebook --out notebooks
+
 # TESTS: keep graded tests in a private folder (mlecourse instructor-init); tests/instructor
 # holds the public examples. ROSTER: a CSV with a student column (optional).
 SUBMISSIONS ?= submissions
@@ -68,4 +74,4 @@ grade: $(VENV)/.test-installed
 	$(BIN)/mlecourse grade $(SUBMISSIONS) --tests $(TESTS) --out grades --jobs 2 $(GRADE_FLAGS)
 
 clean:
-	rm -rf _build student .pytest_cache .ruff_cache .hypothesis
+	rm -rf _build student notebooks .pytest_cache .ruff_cache .hypothesis

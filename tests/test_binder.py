@@ -6,7 +6,9 @@ Python version comes from ``runtime.txt``, ``requirements.txt`` is installed,
 then the repository itself (``pip install .``, which must yield the
 ``mlecourse`` package with its data). They also check that every module the
 chapters import is installed by those two steps, and that jupytext is there,
-without which a ``.md`` chapter opens as a text file instead of a notebook.
+without which a ``.md`` chapter opens as a text file instead of a notebook,
+and that ``postBuild`` runs after both and writes the converted notebooks the
+launch buttons open (``notebooks/<chapter>.ipynb``).
 """
 
 from __future__ import annotations
@@ -90,6 +92,34 @@ def test_binder_uses_python_311(dockerfile):
 def test_binder_installs_requirements_then_the_repository(dockerfile):
     steps = re.findall(r"^RUN \$\{KERNEL_PYTHON_PREFIX\}/bin/pip install (.*)$", dockerfile, re.M)
     assert steps == ['--no-cache-dir -r "requirements.txt"', "--no-cache-dir ."], steps
+
+
+@pytest.mark.slow
+def test_binder_runs_postbuild_after_installing_the_repository(dockerfile):
+    """postBuild converts the chapters once the package and its dependencies are installed."""
+    steps = [line for line in dockerfile.splitlines() if line.startswith("RUN ")]
+    install = steps.index("RUN ${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir .")
+    assert "RUN ./postBuild" in steps[install + 1:]
+    # repo2docker ignores top-level files when a binder/ or .binder/ folder exists
+    assert not (REPO / "binder").exists() and not (REPO / ".binder").exists()
+
+
+def test_postbuild_writes_the_notebooks_the_launch_buttons_open():
+    from mlecourse.coursework.notebook import BINDER_DIR, launch_path
+
+    script = (REPO / "postBuild").read_text()
+    assert script.startswith("#!/bin/bash\n") and "set -euo pipefail" in script
+    assert re.search(rf"^python -m mlecourse\.coursework\.notebook --out {BINDER_DIR}$",
+                     script, re.M)
+    assert (REPO / "postBuild").stat().st_mode & 0o111, "postBuild is not executable"
+    assert launch_path("book/likelihood.md") == f"{BINDER_DIR}/likelihood.ipynb"
+    # generated, so neither committed nor built into the site
+    assert f"{BINDER_DIR}/" in (REPO / ".gitignore").read_text().splitlines()
+    import yaml
+
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    assert BINDER_DIR in config["exclude_patterns"]
+    assert "mlecourse.coursework.notebook" in config["sphinx"]["extra_extensions"]
 
 
 def test_requirements_include_jupytext_and_the_book_toolchain():

@@ -200,7 +200,10 @@ def test_student_notebook_of_the_fixture():
     assert sum("exercise" in c.metadata.get("tags", []) for c in code) == 5
     assert not any("solution" in c.metadata.get("tags", []) for c in code)
     text = _all_text(nb)
-    assert "{exercise-start}" not in text and "**Exercise** (`ex-fixture_coin-var`)" in text
+    assert "{exercise-start}" not in text
+    headings = [c for c in nb.cells if c.metadata.get("mlecourse", {}).get("role") == "exercise"]
+    assert [(c.source, c.metadata["mlecourse"]["label"]) for c in headings][:2] == [
+        ("## Exercise 1", "ex-fixture_coin-phat"), ("## Exercise 2", "ex-fixture_coin-var")]
 
 
 def test_toc_and_course_chapters_of_the_fixture():

@@ -3,8 +3,13 @@
 ``mlecourse assign --out DIR`` writes ``DIR/<slug>.ipynb`` for each chapter:
 the chapter without its solutions (cells tagged ``solution`` and everything
 between ``solution-start`` and ``solution-end``), outputs cleared, the
-exercise cells kept with their ``...`` stubs and self-checks, and the exercise
-directives turned into plain Markdown that Jupyter shows.
+exercise cells kept with their ``...`` stubs and self-checks. The MyST is
+converted by :func:`mlecourse.coursework.notebook.convert`, the same
+conversion that writes the notebooks Binder opens: glued numbers filled in
+(from the book build's execution cache, ``_build/.jupyter_cache``, when it
+holds the chapter, else from one run of the chapter), equations and
+exercises numbered as on the site, references, citations, admonitions and
+figure captions as plain Markdown.
 
 ``mlecourse assign --site DIR`` writes a copy of the book's sources
 (``_config.yml``, ``_toc.yml`` and ``book/``) with the solutions removed from
@@ -23,7 +28,6 @@ from .chapter import (
     dangling_references,
     read_chapter,
     strip_solutions,
-    student_markdown,
 )
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -69,45 +73,31 @@ def course_chapters(root) -> list[str]:
     return out
 
 
-def student_notebook(path):
+def student_notebook(path, *, book=None, glue=None, cache=None):
     """The student notebook of one chapter.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The chapter source ``book/<slug>.md``.
+        The chapter source ``<root>/book/<slug>.md``.
+    book : mlecourse.coursework.notebook.Book, optional
+        The book's labels, numbers and bibliography (read once by
+        :func:`~mlecourse.coursework.notebook.load_book` when converting many
+        chapters); default: read from the repository holding ``path``.
+    glue : dict, optional
+        The chapter's glued values; default: from ``cache`` or one run.
+    cache : str or pathlib.Path, optional
+        A jupyter-cache folder; default ``<root>/_build/.jupyter_cache``.
 
     Returns
     -------
     nbformat.NotebookNode
-        Solutions removed, outputs empty, exercise directives as plain Markdown,
-        and a first cell telling the student what to do.
+        Solutions removed, outputs empty, MyST converted to Markdown that
+        Jupyter renders, and a first cell telling the student what to do.
     """
-    import nbformat
+    from .notebook import convert
 
-    path = Path(path)
-    stripped = strip_solutions(read_chapter(path)).notebook
-    cells = [nbformat.v4.new_markdown_cell(
-        f"*Student notebook for the chapter `{path.stem}`.* Solutions are removed. "
-        "In each exercise cell, replace the `...` with your answer and run the cell: "
-        "its last line checks the answer. Run the cells from the top, in order. "
-        f"Hand in this file as `{path.stem}.ipynb`, without renaming the answer variables."
-    )]
-    for cell in stripped.cells:
-        if cell.cell_type == "markdown":
-            text = student_markdown(cell.source)
-            if text.strip():
-                cells.append(nbformat.v4.new_markdown_cell(text))
-        elif cell.cell_type == "code":
-            meta = {k: v for k, v in cell.metadata.items() if k in ("tags", "mystnb")}
-            cells.append(nbformat.v4.new_code_cell(cell.source, metadata=meta))
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata["mlecourse"] = {"chapter": path.stem, "kind": "student notebook"}
-    nbformat.validate(nb)
-    return nb
+    return convert(path, solutions=False, book=book, glue=glue, cache=cache)
 
 
 def _chapter_paths(root, chapters) -> list[Path]:
@@ -144,11 +134,15 @@ def assign(out, *, root=".", chapters=None) -> list[Path]:
     """
     import nbformat
 
+    from .notebook import load_book
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    paths = _chapter_paths(root, chapters)
+    book = load_book(root)
     written = []
-    for path in _chapter_paths(root, chapters):
-        nb = student_notebook(path)
+    for path in paths:
+        nb = student_notebook(path, book=book)
         target = out / f"{path.stem}.ipynb"
         nbformat.write(nb, target)
         written.append(target)

@@ -138,9 +138,11 @@ class Repository:
     ui_prefix: str
 
     def binder_url(self, source_rel: str) -> str:
-        """The launch URL sphinx-book-theme must produce for a source file."""
+        """The launch URL a chapter's Binder button must have: its converted notebook."""
+        from mlecourse.coursework.notebook import launch_path
+
         book = self.path_to_book.strip("/")
-        path = f"{book}/{source_rel}" if book else source_rel
+        path = launch_path(f"{book}/{source_rel}" if book else source_rel)
         return (
             f"{self.binderhub_url}/v2/gh/{self.org}/{self.name}/{self.branch}"
             f"?urlpath={self.ui_prefix}/{path}"

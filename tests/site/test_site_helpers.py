@@ -121,7 +121,7 @@ def test_binder_url_follows_the_repository_settings():
         path_to_book="", binderhub_url="https://mybinder.org", ui_prefix="lab/tree",
     )
     assert repo.binder_url("book/likelihood.md") == (
-        "https://mybinder.org/v2/gh/someone/fork/dev?urlpath=lab/tree/book/likelihood.md"
+        "https://mybinder.org/v2/gh/someone/fork/dev?urlpath=lab/tree/notebooks/likelihood.ipynb"
     )
 
 
