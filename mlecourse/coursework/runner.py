@@ -210,6 +210,10 @@ def sandbox_command(argv: list[str], limits: Limits, stage: Path | None = None) 
             "--hostname", "sandbox", "--uid", "1000", "--gid", "1000", "--clearenv"]
     if _supports("--disable-userns"):
         args.append("--disable-userns")
+    # the private file systems first: a bind below /tmp (a virtual environment or a
+    # checkout under /tmp, as in a CI clone) must be mounted on top of the empty /tmp,
+    # not hidden by it
+    args += [*size, "--tmpfs", "/tmp", *size, "--tmpfs", SANDBOX_HOME]
     mounts = []
     for k, (src, dst) in enumerate(_system_binds()):
         if os.path.islink(src) and src == dst:
@@ -219,8 +223,7 @@ def sandbox_command(argv: list[str], limits: Limits, stage: Path | None = None) 
             mounts.append((src, str(stage / str(k))))
             src = str(stage / str(k))
         args += ["--ro-bind", src, dst]
-    args += ["--proc", "/proc", "--dev", "/dev",
-             *size, "--tmpfs", "/tmp", *size, "--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
+    args += ["--proc", "/proc", "--dev", "/dev", "--chdir", SANDBOX_HOME]
     for key, value in _environment_inside().items():
         args += ["--setenv", key, value]
     args += ["--", *argv]
