@@ -593,8 +593,9 @@ def _start_student_t(x, fixed, known):
 
 
 def _start_gamma(x, fixed, known):
-    m, v = float(np.mean(x)), float(np.var(x))
-    if v <= 0:
+    with np.errstate(over="ignore"):  # data spanning 1e-300 to 1e300: a start all the same
+        m, v = float(np.mean(x)), float(np.var(x))
+    if not 0 < v < math.inf:
         v = m * m
     shape = m * m / v
     return {"shape": shape, "rate": shape / m}

@@ -18,8 +18,9 @@ import numpy as np
 
 from . import _numdiff
 from ._criteria import InformationCriteria
-from ._validate import check_choice, check_real
-from .families import DegenerateSampleError, Family, get_family
+from . import _fastfit
+from ._validate import as_float_array, check_choice, check_real
+from .families import FAMILIES, DegenerateSampleError, Family, get_family
 
 __all__ = ["FitResult", "fit", "fit_numeric", "BoundaryWarning", "DegenerateSampleError",
            "UnboundedLikelihoodWarning"]
@@ -360,6 +361,31 @@ class FitResult(InformationCriteria):
         self._problem_src = problem  # a _Problem, or a function building it on first use
         self._cov_robust = None
         self.known = dict(known or {})
+
+    @classmethod
+    def _fast(cls, fam: Family, x: np.ndarray, known: dict, params: dict, loglik: float,
+              se: tuple, cross: float, method: str) -> FitResult:
+        """The result of :mod:`mlecourse._fastfit`: every parameter free, no checks left."""
+        self = cls.__new__(cls)
+        self.family = fam.name
+        self.params = params
+        self.free = free = fam.params
+        self.fixed = {}
+        self.loglik = loglik
+        self.n = x.size
+        if len(se) == 1:
+            self.cov = np.array([[se[0] * se[0]]])
+        else:
+            self.cov = np.array([[se[0] * se[0], cross], [cross, se[1] * se[1]]])
+        self.se = dict(zip(free, se))
+        self.unbounded = None
+        self.method = method
+        self.info_note = ("analytic " + fam.info_note if fam.info_note == "observed information"
+                          else fam.info_note)
+        self._problem_src = lambda: _family_problem(fam, x, known)[2]()
+        self._cov_robust = None
+        self.known = dict(known)
+        return self
 
     @property
     def _problem(self):
@@ -854,6 +880,23 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     fam = get_family(family)
     if method != "auto":
         check_choice(method, "method", ("auto", "numeric"))
+    elif _fastfit.FAST.get(fam.name) is not None and FAMILIES.get(fam.name) is fam and (
+            not fixed or fixed.keys() <= set(fam.known)):
+        # every parameter free: the fast path, which returns None whenever anything is
+        # unusual, and then the general path below reports it
+        if not fam.known:
+            known = {}
+        elif fixed.get("trials").__class__ is int and fixed["trials"] >= 1:  # the usual case
+            known = fixed
+        else:
+            known = fam.check_known(fixed)
+        x = data
+        if not (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 1):
+            x = as_float_array(data, "data", ndim=1)
+        if x.size:
+            out = _fastfit.FAST[fam.name](x, known)
+            if out is not None:
+                return FitResult._fast(fam, x, known, *out)
     if fixed:
         fixed, known = _parse_fixed(fam, dict(fixed))
     else:
@@ -868,71 +911,12 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     if is_t:
         _t_before(x, fixed)
 
-    if fam.name in _COUNT_FAMILIES:  # counts repeat: sum over distinct values, weighted
-        from .families import _counts
-
-        xu, xc = _counts(x)
-
-        def ll(theta):
-            return float(np.dot(xc, fam._logpdf(xu, **theta, **known)))
-    elif fam.name == "normal":  # one pass: a dot product instead of n log-densities
-        half_log_2pi = 0.5 * math.log(2 * math.pi)
-
-        def ll(theta):
-            z = (x - theta["mu"]) / theta["sigma"]
-            return float(-0.5 * (z @ z) - x.size * (math.log(theta["sigma"]) + half_log_2pi))
-    elif fam.name in ("gamma", "exponential"):  # sufficient statistics: sums, computed once
-        n_x, sum_x = x.size, float(x.sum())
-        sum_log = float(np.log(x).sum()) if fam.name == "gamma" else 0.0
-
-        def ll(theta):
-            if fam.name == "exponential":
-                r = theta["rate"]
-                return n_x * math.log(r) - r * sum_x if 0 < r < math.inf else -math.inf
-            a, b = theta["shape"], theta["rate"]
-            if not (0 < a < math.inf and 0 < b < math.inf):
-                return -math.inf
-            return (n_x * (a * math.log(b) - math.lgamma(a)) + (a - 1) * sum_log - b * sum_x)
-    else:
-        def ll(theta):
-            return float(np.sum(fam._logpdf(x, **theta, **known)))
-
-    closed = solve = None
-    if method == "auto":
-        if fam._mle is not None:
-            def closed(fx):
-                return fam._mle(x, fx, known)
-        if fam._solve is not None:
-            def solve(fx):
-                return fam._solve(x, fx, known)
-
-    # the unit of a real (location) parameter: the scale parameter where it is known,
-    # else the spread of the data; either changes with the data's units and not with
-    # a shift, so the numerical search and Hessian steps are equivariant
-    scales = _LazyScales(x, [n for n in fam.params if fam.domains[n] == "real"])
+    ll, scales, make_problem = _family_problem(fam, x, known, method)
     if is_t and "sigma" in fixed:
         scales["mu"] = fixed["sigma"]
+    closed = fam._mle if method == "auto" else None
 
-    def start(fx):
-        if fam._start is not None:
-            return fam._start(x, fx, known)
-        th = fam._mle(x, fx, known)
-        # keep a numerical start strictly inside the domain
-        for n, v in th.items():
-            if fam.domains[n] == "unit":
-                th[n] = min(max(v, 1e-3), 1 - 1e-3)
-            elif fam.domains[n] == "positive" and v <= 0:
-                th[n] = 1e-3 * _spread(x)
-        return th
-
-    def logpdf_obs(theta):
-        return fam._logpdf(x, **theta, **known)
-
-    def make_problem():
-        return _Problem(fam.params, fam.domains, ll, scales, closed, start,
-                        label=f"the {fam.name}", logpdf_obs=logpdf_obs, solve=solve)
-
-    theta = fam._mle(x, fixed, known) if closed is not None and free else None
+    theta = closed(x, fixed, known) if closed is not None and free else None
     if theta is not None:  # the closed form: the problem is built only if asked for
         problem, loglik, how = make_problem, ll(theta), "closed form"
     else:
@@ -983,6 +967,74 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         unbounded = _t_after(x, fixed, theta, loglik, ll)
     return FitResult(fam.name, {n: theta[n] for n in fam.params}, free, fixed, loglik, x.size,
                      cov, how, problem, note, known=known, se=se, unbounded=unbounded)
+
+
+def _family_problem(fam: Family, x: np.ndarray, known: dict, method: str = "auto"):
+    """The log-likelihood of a family on checked data, the units of its real parameters,
+    and a function building the :class:`_Problem` (for profiles and refits)."""
+    if fam.name in _COUNT_FAMILIES:  # counts repeat: sum over distinct values, weighted
+        from .families import _counts
+
+        xu, xc = _counts(x)
+
+        def ll(theta):
+            return float(np.dot(xc, fam._logpdf(xu, **theta, **known)))
+    elif fam.name == "normal":  # one pass: a dot product instead of n log-densities
+        half_log_2pi = 0.5 * math.log(2 * math.pi)
+
+        def ll(theta):
+            z = (x - theta["mu"]) / theta["sigma"]
+            return float(-0.5 * (z @ z) - x.size * (math.log(theta["sigma"]) + half_log_2pi))
+    elif fam.name in ("gamma", "exponential"):  # sufficient statistics: sums, computed once
+        n_x, sum_x = x.size, float(x.sum())
+        sum_log = float(np.log(x).sum()) if fam.name == "gamma" else 0.0
+
+        def ll(theta):
+            if fam.name == "exponential":
+                r = theta["rate"]
+                return n_x * math.log(r) - r * sum_x if 0 < r < math.inf else -math.inf
+            a, b = theta["shape"], theta["rate"]
+            if not (0 < a < math.inf and 0 < b < math.inf):
+                return -math.inf
+            return (n_x * (a * math.log(b) - math.lgamma(a)) + (a - 1) * sum_log - b * sum_x)
+    else:
+        def ll(theta):
+            return float(np.sum(fam._logpdf(x, **theta, **known)))
+
+    closed = solve = None
+    if method == "auto":
+        if fam._mle is not None:
+            def closed(fx):
+                return fam._mle(x, fx, known)
+        if fam._solve is not None:
+            def solve(fx):
+                return fam._solve(x, fx, known)
+
+    # the unit of a real (location) parameter: the scale parameter where it is known,
+    # else the spread of the data; either changes with the data's units and not with
+    # a shift, so the numerical search and Hessian steps are equivariant
+    scales = _LazyScales(x, [n for n in fam.params if fam.domains[n] == "real"])
+
+    def start(fx):
+        if fam._start is not None:
+            return fam._start(x, fx, known)
+        th = fam._mle(x, fx, known)
+        # keep a numerical start strictly inside the domain
+        for n, v in th.items():
+            if fam.domains[n] == "unit":
+                th[n] = min(max(v, 1e-3), 1 - 1e-3)
+            elif fam.domains[n] == "positive" and v <= 0:
+                th[n] = 1e-3 * _spread(x)
+        return th
+
+    def logpdf_obs(theta):
+        return fam._logpdf(x, **theta, **known)
+
+    def make_problem():
+        return _Problem(fam.params, fam.domains, ll, scales, closed, start,
+                        label=f"the {fam.name}", logpdf_obs=logpdf_obs, solve=solve)
+
+    return ll, scales, make_problem
 
 
 class _LazyScales(dict):
