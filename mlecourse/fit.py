@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from . import _numdiff
+from . import _fastfit, _numdiff
 from ._criteria import InformationCriteria
-from . import _fastfit
 from ._validate import as_float_array, check_choice, check_real
 from .families import FAMILIES, DegenerateSampleError, Family, get_family
 
