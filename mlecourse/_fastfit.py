@@ -72,6 +72,19 @@ def _range(x):
     return float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
 
 
+_LOG_CHOOSE = (0, np.zeros(1))
+
+
+def _log_choose(trials):
+    """log C(trials, k) for k = 0 .. trials, kept for the last ``trials`` asked for."""
+    global _LOG_CHOOSE
+    cached = _LOG_CHOOSE  # one read: another thread may replace it meanwhile
+    if cached[0] != trials:
+        lf = _log_factorials(trials + 1)
+        cached = _LOG_CHOOSE = (trials, lf[trials] - lf - lf[::-1])
+    return cached[1]
+
+
 def normal(x, known):
     lo, hi = _range(x)
     if not (-_BIG < lo < hi < _BIG):  # lo == hi: all values equal, no MLE of sigma
@@ -137,9 +150,7 @@ def binomial(x, known):
     if not 0 < k < n * trials:
         return None
     p = k / (n * trials)
-    lf = _log_factorials(trials + 1)
-    log_choose = lf[trials] - lf[:c.size] - lf[trials - c.size + 1:][::-1]
-    loglik = (float(c @ log_choose) + k * math.log(p)
+    loglik = (float(c @ _log_choose(trials)[:c.size]) + k * math.log(p)
               + (n * trials - k) * math.log1p(-p))
     return ({"p": p}, loglik, (math.sqrt(p * (1 - p)) / math.sqrt(n * trials),), 0.0,
             "closed form")

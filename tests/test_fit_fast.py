@@ -212,3 +212,16 @@ def test_fast_path_respects_known_constants_checks():
     # numpy integers are checked and accepted like ints
     a = fit("binomial", np.array([1.0, 2.0]), trials=np.int64(5))
     assert a.known == {"trials": 5} and type(a.known["trials"]) is int
+
+
+def test_tables_kept_between_calls_follow_the_trials():
+    rng = np.random.default_rng(7)
+    for trials in (10, 3, 10, 250, 3):
+        x = rng.binomial(trials, 0.4, 500).astype(float)
+        res = fit("binomial", x, trials=trials)
+        assert res.loglik == pytest.approx(
+            stats.binom.logpmf(x, trials, res.params["p"]).sum(), rel=1e-13)
+    for lam in (3.0, 400.0, 3.0):  # the log-factorial table grows past its first size
+        k = rng.poisson(lam, 500).astype(float)
+        assert fit("poisson", k).loglik == pytest.approx(
+            stats.poisson.logpmf(k, k.mean()).sum(), rel=1e-13)
