@@ -221,7 +221,7 @@ def test_tables_kept_between_calls_follow_the_trials():
         res = fit("binomial", x, trials=trials)
         assert res.loglik == pytest.approx(
             stats.binom.logpmf(x, trials, res.params["p"]).sum(), rel=1e-13)
-    for lam in (3.0, 400.0, 3.0):  # the log-factorial table grows past its first size
+    for lam in (3.0, 1500.0, 3.0):  # the log-factorial table grows past its first size
         k = rng.poisson(lam, 500).astype(float)
         assert fit("poisson", k).loglik == pytest.approx(
             stats.poisson.logpmf(k, k.mean()).sum(), rel=1e-13)
