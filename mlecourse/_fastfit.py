@@ -72,6 +72,19 @@ def _range(x):
     return float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
 
 
+_WHOLE = np.zeros(1)
+
+
+def _whole_numbers(m):
+    """0.0, 1.0, ..., m - 1 as floats, from a table kept between calls."""
+    global _WHOLE
+    if _WHOLE.size < m:
+        if m > 1 << 20:
+            return np.arange(float(m))
+        _WHOLE = np.arange(float(max(m, 1024)))
+    return _WHOLE[:m]
+
+
 _LOG_CHOOSE = (0, np.zeros(1))
 
 
@@ -150,8 +163,10 @@ def binomial(x, known):
     if not 0 < k < n * trials:
         return None
     p = k / (n * trials)
-    loglik = (float(c @ _log_choose(trials)[:c.size]) + k * math.log(p)
-              + (n * trials - k) * math.log1p(-p))
+    m = c.size  # one term per distinct count, as for the Poisson
+    log_q = math.log1p(-p)
+    loglik = float(c @ (_whole_numbers(m) * (math.log(p) - log_q) + trials * log_q
+                        + _log_choose(trials)[:m]))
     return ({"p": p}, loglik, (math.sqrt(p * (1 - p)) / math.sqrt(n * trials),), 0.0,
             "closed form")
 
@@ -178,7 +193,10 @@ def poisson(x, known):
     if not k > 0:
         return None
     lam = k / n
-    loglik = k * math.log(lam) - k - float(c @ _log_factorials(c.size))
+    # one term per distinct count, each small (its parts cancel there, not in a total of
+    # size n lam log lam): as accurate as summing the n log-masses
+    m = c.size
+    loglik = float(c @ (_whole_numbers(m) * math.log(lam) - lam - _log_factorials(m)))
     return {"lam": lam}, loglik, (math.sqrt(lam / n),), 0.0, "closed form"
 
 
