@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special
 
 _LOG_2PI = math.log(2 * math.pi)
 
@@ -53,6 +52,8 @@ _LOG_FACTORIALS = np.zeros(1)
 
 def _log_factorials(m):
     """log(k!) for k = 0 .. m - 1, from a table kept between calls."""
+    from scipy import special  # imported on first use: `import mlecourse` stays light
+
     global _LOG_FACTORIALS
     if m > 1 << 20:  # a table this long is not worth keeping
         return special.gammaln(np.arange(1.0, m + 1.0))
@@ -201,6 +202,8 @@ def poisson(x, known):
 
 
 def gamma(x, known):
+    from scipy import special
+
     from .families import _gamma_shape
 
     lo, hi = _range(x)

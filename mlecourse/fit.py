@@ -953,6 +953,9 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         cov, se = _cov_from_std_info(info, c, free, fam.name)
         note = ("analytic " + fam.info_note if fam.info_note == "observed information"
                 else fam.info_note)
+    elif is_t and (t_info := _t_information(x, theta, free)) is not None:
+        cov, se = _cov_from_std_info(t_info[0], t_info[1], free, fam.name)
+        note = "analytic observed information"
     else:
         units = scales.copy()
         if is_t:  # the t location in units of the estimated (or fixed) scale
@@ -1134,6 +1137,8 @@ def _t_maximise(problem: _Problem, x: np.ndarray, fixed: dict):
             theta = None
         else:
             raise
+    if theta is not None and theta["nu"] < 1e7:
+        theta, loglik = _t_polish(problem, x, theta, loglik, fixed)
     if nu_free:
         # the normal limit (nu = infinity) with mu and sigma at their normal MLEs
         mu_n = fixed.get("mu", float(np.mean(x)))
@@ -1162,6 +1167,104 @@ def _t_maximise(problem: _Problem, x: np.ndarray, fixed: dict):
                 "value above k / (n - k) keeps the likelihood bounded) or use data with "
                 "fewer ties.")
     return theta, loglik, how
+
+
+def _t_derivatives(x: np.ndarray, theta: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The analytic score and Hessian of the Student-t log-likelihood in (mu, sigma, nu).
+
+    With z = (x - mu) / sigma, q = nu + z^2 and w = (nu + 1) / q, each point contributes
+    C(nu) - log(sigma) - (nu + 1) / 2 log(1 + z^2 / nu), C the log normalising constant;
+    the derivatives below are those of that expression, summed over the points.
+    """
+    from scipy import special
+
+    n = x.size
+    mu, s, nu = float(theta["mu"]), float(theta["sigma"]), float(theta["nu"])
+    z = (x - mu) / s
+    z2 = z * z
+    q = nu + z2
+    w = (nu + 1) / q
+    q2 = q * q
+    wz2 = float(w @ z2)
+    a, b = (nu + 1) / 2, nu / 2
+    c1 = 0.5 * float(special.digamma(a) - special.digamma(b)) - 0.5 / nu
+    c2 = 0.25 * float(special.polygamma(1, a) - special.polygamma(1, b)) + 0.5 / (nu * nu)
+    grad = np.array([
+        float(w @ z) / s,
+        (wz2 - n) / s,
+        n * c1 - 0.5 * float(np.log1p(z2 / nu).sum()) + 0.5 * wz2 / nu,
+    ])
+    r = (z2 - 1) / q2
+    h = np.empty((3, 3))
+    h[0, 0] = -(nu + 1) * float(np.sum((nu - z2) / q2)) / (s * s)
+    h[0, 1] = h[1, 0] = -2 * (nu + 1) * nu * float(np.sum(z / q2)) / (s * s)
+    h[1, 1] = (n - wz2 - 2 * nu * (nu + 1) * float(np.sum(z2 / q2))) / (s * s)
+    h[0, 2] = h[2, 0] = float(z @ r) / s
+    h[1, 2] = h[2, 1] = float(z2 @ r) / s
+    h[2, 2] = n * c2 + float(np.sum(z2 * (z2 * (nu - 1) - 2 * nu) / q2)) / (2 * nu * nu)
+    return grad, h
+
+
+def _t_information(x: np.ndarray, theta: dict, free: Sequence[str]):
+    """The observed information of the free t parameters divided by their units (sigma
+    for mu and sigma, nu for nu), and those units; ``None`` where the formulas do not
+    apply (nu infinite or beyond 1e7, where the t is the normal to rounding)."""
+    if not float(theta["nu"]) < 1e7:
+        return None
+    _, h = _t_derivatives(x, theta)
+    idx = [("mu", "sigma", "nu").index(n) for n in free]
+    c = np.array([theta["sigma"] if n != "nu" else theta["nu"] for n in free], dtype=float)
+    info = -h[np.ix_(idx, idx)] * c[:, None] * c[None, :]
+    if not np.all(np.isfinite(info)):
+        return None
+    return info, c
+
+
+def _t_polish(problem: _Problem, x: np.ndarray, theta: dict, loglik: float, fixed: dict):
+    """Newton steps on the analytic score and Hessian of the t, from the numerical maximum.
+
+    The search above stops where a step no longer changes the log-likelihood
+    measurably. With nu large and n small the likelihood is so flat in nu that this
+    leaves nu uncertain in its fifth digit, and a change of the data's units would move
+    it. The analytic score still points to the maximum there, so Newton on it fixes
+    the estimate to rounding.
+    """
+    free = [n for n in ("mu", "sigma", "nu") if n not in fixed]
+    idx = [("mu", "sigma", "nu").index(n) for n in free]
+    # the log-likelihood is evaluated with errors of about n eps |log Gamma(nu / 2)|
+    # (the normalising constant, once per point), which near the maximum exceed what a
+    # Newton step gains: steps are judged by the score, the value only guards them
+    slack = 1e-10 * max(1.0, abs(loglik))
+
+    def score_hess(th):
+        g, h = _t_derivatives(x, th)
+        return g[idx], h[np.ix_(idx, idx)]
+
+    def size(g, th):  # the score in unit-free terms: per unit of each parameter's scale
+        c = np.array([th["sigma"] if n != "nu" else th["nu"] for n in free])
+        return float(np.max(np.abs(g * c)))
+
+    g, h = score_hess(theta)
+    for _ in range(30):
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
+            break
+        try:
+            if np.linalg.eigvalsh(h)[-1] >= 0:  # not a maximum: leave it to the search
+                break
+            step = -np.linalg.solve(h, g)
+        except np.linalg.LinAlgError:
+            break
+        unit = np.array([theta["sigma"] if n != "nu" else theta["nu"] for n in free])
+        if not np.max(np.abs(step) / unit) <= 0.1:  # Newton is for the last digits only
+            break
+        cand = dict(theta)
+        for i, name in enumerate(free):
+            cand[name] = theta[name] + step[i]
+        g_cand, h_cand = score_hess(cand)
+        if not (problem.loglik(cand) >= loglik - slack and size(g_cand, cand) < size(g, theta)):
+            break
+        theta, g, h = cand, g_cand, h_cand
+    return theta, problem.loglik(theta)
 
 
 def _t_after(x: np.ndarray, fixed: dict, theta: dict, loglik: float, ll) -> str:
