@@ -2,17 +2,19 @@
 
 Each function here takes the data as a 1-D float64 array (not yet checked) and the
 known constants, and returns ``(params, loglik, se, cross, method)`` for a fit with
-every parameter free (``cross`` the covariance of the two estimates of a
-two-parameter family, else 0), or ``None``. ``None`` means "not certain": a value outside the
-support, NaN or infinity, a sample on the boundary or degenerate, units so extreme
-that a sum of squares could overflow or underflow, anything unusual. The general
-path in :func:`mlecourse.fit` then runs, and it is the one that raises the error,
-warns, or handles the extreme case. So this module never decides anything the
+every parameter free (``cross`` is the covariance of the two estimates of a
+two-parameter family, else 0), or ``None``. ``None`` means "not certain": a value
+outside the support, NaN or infinity, a sample on the boundary or degenerate, units
+so extreme that a sum of squares could overflow or underflow, anything unusual. The
+general path in :func:`mlecourse.fit` then runs, and it is the one that raises the
+error, warns, or handles the extreme case. So this module never decides anything the
 general path would decide differently; it only skips work when the answer is a
 formula:
 
-- the checks are folded into the sums the estimate needs (a finite sum means
-  every value is finite);
+- the checks are folded into the passes the estimate needs: the smallest and
+  largest values bound every later sum (and NaN fails every comparison), and whole
+  numbers are checked by the round trip through integers that the table of counts
+  needs anyway;
 - the log-likelihood and the information are evaluated at the MLE in closed form,
   where the score equations simplify them (for the normal, sum of z^2 = n and
   sum of z = 0; for the Laplace, sum |x - mu| = n b; for the exponential,
