@@ -869,12 +869,12 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
     Student t numerically and then by Newton steps on its analytic score.
 
     With every parameter free, the families with a closed form (and the gamma)
-    take a short path: the input checks are folded into the sums the estimate
-    needs, and the log-likelihood and information are evaluated at the MLE in
-    closed form, so a fit costs a few passes over the data (tens of
-    microseconds for 2,000 points). Anything unusual (a value outside the
-    support, a boundary or degenerate sample, data in units near 1e-300 or
-    1e300) goes the general way, with the same result and messages.
+    take a short path: the input checks are folded into the passes over the
+    data that the estimate needs, and the log-likelihood and information are
+    evaluated at the MLE in closed form, so a fit costs tens of microseconds
+    for 2,000 points. Anything unusual (a value outside the support, a
+    boundary or degenerate sample, data in extreme units such as 1e-300 or
+    1e200) goes the general way, with the same result and messages.
 
     Examples
     --------
