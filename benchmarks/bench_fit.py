@@ -234,8 +234,9 @@ def main() -> int:
         prof = "" if r["profile_ms"] is None else f"{r['profile_ms']:.1f}"
         bare = "" if r["bare_ms"] is None else f"{r['bare_ms']:.3f}"
         bare_ratio = "" if r["bare_ratio"] is None else f"{r['bare_ratio']:.2f}"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] >= 0.01 else f"{r['ratio']:.0e}"
         print(f"{r['family']:<12}{r['peer']:<31}{r['ours_ms']:>9.3f}{r['peer_ms']:>9.3f}"
-              f"{r['ratio']:>8.2f}{bare:>9}{bare_ratio:>8}{r['ll_ours']:>15.6f}{d:>13.2e}"
+              f"{ratio:>8}{bare:>9}{bare_ratio:>8}{r['ll_ours']:>15.6f}{d:>13.2e}"
               f"{prof:>12}")
         if d < -1e-12 * max(1.0, abs(r["ll_peer"])):
             bad.append(f"{r['family']}: our log-likelihood is lower than the peer's by {-d:.3g}")
