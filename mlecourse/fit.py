@@ -171,7 +171,7 @@ class _Problem:
     """A log-likelihood over named parameters with domains, and how to maximise it."""
 
     def __init__(self, names, domains, loglik, scales, closed=None, start=None, label="",
-                 logpdf_obs=None, solve=None, user=False):
+                 logpdf_obs=None, solve=None, user=False, newton=None):
         self.names = tuple(names)
         self.domains = dict(domains)
         self.loglik = loglik          # dict of all params -> float
@@ -182,6 +182,7 @@ class _Problem:
         self.label = label
         self.logpdf_obs = logpdf_obs  # dict of all params -> per-observation log-densities (n,)
         self.user = user              # fit_numeric: the user chose the starting values
+        self.newton = newton          # (fixed, start) -> (params, loglik) by Newton, or None
 
     def unit(self, name: str, theta: dict) -> float:
         """The unit of a real parameter: its scale, given or found from the curvature."""
@@ -471,8 +472,13 @@ class FitResult(InformationCriteria):
         others = {k: v for k, v in self.params.items() if k != name}
         start = dict(others)
         start[name] = value
+        problem = self._problem
+        if problem.newton is not None:  # the t: Newton on the analytic score, from start
+            out = problem.newton(fixed, start)
+            if out is not None:
+                return out[1]
         try:
-            _, ll, _ = self._problem.maximise(fixed, start=start)
+            _, ll, _ = problem.maximise(fixed, start=start)
         except (DegenerateSampleError, ValueError):
             return -np.inf
         return ll if np.isfinite(ll) else -np.inf
@@ -1041,9 +1047,15 @@ def _family_problem(fam: Family, x: np.ndarray, known: dict, method: str = "auto
     def logpdf_obs(theta):
         return fam._logpdf(x, **theta, **known)
 
+    newton = None
+    if fam.name == "student_t":
+        def newton(fx, start):
+            return _t_newton(x, ll, {**start, **fx}, fx)
+
     def make_problem():
         return _Problem(fam.params, fam.domains, ll, scales, closed, start,
-                        label=f"the {fam.name}", logpdf_obs=logpdf_obs, solve=solve)
+                        label=f"the {fam.name}", logpdf_obs=logpdf_obs, solve=solve,
+                        newton=newton)
 
     return ll, scales, make_problem
 
@@ -1227,6 +1239,51 @@ def _t_information(x: np.ndarray, theta: dict, free: Sequence[str]):
     if not np.all(np.isfinite(info)):
         return None
     return info, c
+
+
+def _t_newton(x: np.ndarray, ll: Callable, theta: dict, fixed: dict):
+    """Maximise the t log-likelihood over the parameters not in ``fixed`` by Newton's
+    method on the analytic score, from ``theta`` (for profiles, the MLE of the others).
+
+    Each step is halved until the log-likelihood rises; a Hessian that is not negative
+    definite, a step that does not converge in 50 iterations or a point outside the
+    parameter space returns ``None``, and the caller uses the general search instead.
+    """
+    free = [n for n in ("mu", "sigma", "nu") if n not in fixed]
+    if not free or not (theta["sigma"] > 0 and 0 < theta["nu"] < 1e7):
+        return None
+    idx = [("mu", "sigma", "nu").index(n) for n in free]
+    f = ll(theta)
+    if not np.isfinite(f):
+        return None
+    slack = 1e-10 * max(1.0, abs(f))  # the value's rounding: see _t_polish
+    for _ in range(50):
+        g, h = _t_derivatives(x, theta)
+        g, h = g[idx], h[np.ix_(idx, idx)]
+        try:
+            if not (np.all(np.isfinite(h)) and np.linalg.eigvalsh(h)[-1] < 0):
+                return None
+            step = -np.linalg.solve(h, g)
+        except np.linalg.LinAlgError:
+            return None
+        unit = np.array([theta["sigma"] if n != "nu" else theta["nu"] for n in free])
+        rel = np.abs(step) / unit
+        t = min(1.0, 0.5 / float(np.max(rel))) if np.max(rel) > 0 else 1.0
+        while t > 1e-8:  # positive sigma and nu, and no fall in the log-likelihood
+            cand = dict(theta)
+            for i, name in enumerate(free):
+                cand[name] = theta[name] + t * step[i]
+            if cand["sigma"] > 0 and cand["nu"] > 0:
+                fc = ll(cand)
+                if fc >= f - slack:
+                    break
+            t /= 2
+        else:
+            return None
+        theta, f = cand, fc
+        if t == 1.0 and np.max(rel) <= 1e-10:
+            return theta, ll(theta)
+    return None
 
 
 def _t_polish(problem: _Problem, x: np.ndarray, theta: dict, loglik: float, fixed: dict):

@@ -500,3 +500,19 @@ def test_profile_intervals_of_the_reduced_families(name):
     for k, (lo, hi) in r.conf_int(method="profile").items():
         assert lo < r.params[k] < hi
         assert r.profile_loglik(k, [lo, hi]) == pytest.approx([r.loglik - drop] * 2, abs=1e-7)
+
+
+@pytest.mark.parametrize("seed, nu, fixed", [(5, 4.0, {}), (6, 2.0, {}), (7, 8.0, {"nu": 5.0}),
+                                             (8, 3.0, {"mu": 1.0})])
+def test_student_t_profiles_by_newton_equal_the_general_search(seed, nu, fixed):
+    x = 1.0 + 2.0 * np.random.default_rng(seed).standard_t(nu, 300)
+    res = _fit_quiet("student_t", x, **fixed)
+    quick = res.conf_int(method="profile")
+    problem = res._problem
+    problem.newton = None  # the general search for every profile point
+    slow = res.conf_int(method="profile")
+    for name in res.free:
+        assert quick[name] == pytest.approx(slow[name], rel=1e-7), name
+        for end in quick[name]:  # each end is where the profile has dropped by chi2/2
+            assert res.profile_loglik(name, [end])[0] == pytest.approx(
+                res.loglik - stats.chi2.ppf(0.95, 1) / 2, abs=1e-7)
