@@ -1158,8 +1158,14 @@ def _t_maximise(problem: _Problem, x: np.ndarray, fixed: dict):
             theta = None
         else:
             raise
-    if theta is not None and theta["nu"] < 1e7:
-        theta, loglik = _t_polish(problem, x, theta, loglik, fixed)
+    if theta is not None:
+        # the search stops where a step no longer changes the value measurably; with nu
+        # large and n small the likelihood is so flat in nu that this leaves nu uncertain
+        # in its fifth digit (and a change of units would move it). Newton on the
+        # analytic score still points to the maximum there and fixes it to rounding.
+        polished = _t_newton(x, problem.loglik, theta, fixed)
+        if polished is not None:
+            theta, loglik = polished
     if nu_free:
         # the normal limit (nu = infinity) with mu and sigma at their normal MLEs
         mu_n = fixed.get("mu", float(np.mean(x)))
@@ -1256,7 +1262,10 @@ def _t_newton(x: np.ndarray, ll: Callable, theta: dict, fixed: dict):
     f = ll(theta)
     if not np.isfinite(f):
         return None
-    slack = 1e-10 * max(1.0, abs(f))  # the value's rounding: see _t_polish
+    # the value is evaluated with errors of about n eps |log Gamma(nu / 2)| (the
+    # normalising constant, once per point), which near the maximum exceed what a step
+    # gains: steps are guarded by the value only up to that rounding
+    slack = 1e-10 * max(1.0, abs(f))
     for _ in range(50):
         g, h = _t_derivatives(x, theta)
         g, h = g[idx], h[np.ix_(idx, idx)]
@@ -1281,56 +1290,11 @@ def _t_newton(x: np.ndarray, ll: Callable, theta: dict, fixed: dict):
         else:
             return None
         theta, f = cand, fc
-        if t == 1.0 and np.max(rel) <= 1e-10:
+        # a full step of 1e-8 of each parameter's scale: beyond that the score's own
+        # rounding moves the steps (about 1e-9 of nu when the likelihood is flat in nu)
+        if t == 1.0 and np.max(rel) <= 1e-8:
             return theta, ll(theta)
     return None
-
-
-def _t_polish(problem: _Problem, x: np.ndarray, theta: dict, loglik: float, fixed: dict):
-    """Newton steps on the analytic score and Hessian of the t, from the numerical maximum.
-
-    The search above stops where a step no longer changes the log-likelihood
-    measurably. With nu large and n small the likelihood is so flat in nu that this
-    leaves nu uncertain in its fifth digit, and a change of the data's units would move
-    it. The analytic score still points to the maximum there, so Newton on it fixes
-    the estimate to rounding.
-    """
-    free = [n for n in ("mu", "sigma", "nu") if n not in fixed]
-    idx = [("mu", "sigma", "nu").index(n) for n in free]
-    # the log-likelihood is evaluated with errors of about n eps |log Gamma(nu / 2)|
-    # (the normalising constant, once per point), which near the maximum exceed what a
-    # Newton step gains: steps are judged by the score, the value only guards them
-    slack = 1e-10 * max(1.0, abs(loglik))
-
-    def score_hess(th):
-        g, h = _t_derivatives(x, th)
-        return g[idx], h[np.ix_(idx, idx)]
-
-    def size(g, th):  # the score in unit-free terms: per unit of each parameter's scale
-        c = np.array([th["sigma"] if n != "nu" else th["nu"] for n in free])
-        return float(np.max(np.abs(g * c)))
-
-    g, h = score_hess(theta)
-    for _ in range(30):
-        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
-            break
-        try:
-            if np.linalg.eigvalsh(h)[-1] >= 0:  # not a maximum: leave it to the search
-                break
-            step = -np.linalg.solve(h, g)
-        except np.linalg.LinAlgError:
-            break
-        unit = np.array([theta["sigma"] if n != "nu" else theta["nu"] for n in free])
-        if not np.max(np.abs(step) / unit) <= 0.1:  # Newton is for the last digits only
-            break
-        cand = dict(theta)
-        for i, name in enumerate(free):
-            cand[name] = theta[name] + step[i]
-        g_cand, h_cand = score_hess(cand)
-        if not (problem.loglik(cand) >= loglik - slack and size(g_cand, cand) < size(g, theta)):
-            break
-        theta, g, h = cand, g_cand, h_cand
-    return theta, problem.loglik(theta)
 
 
 def _t_after(x: np.ndarray, fixed: dict, theta: dict, loglik: float, ll) -> str:
