@@ -380,8 +380,7 @@ class FitResult(InformationCriteria):
         self.se = dict(zip(free, se))
         self.unbounded = None
         self.method = method
-        self.info_note = ("analytic " + fam.info_note if fam.info_note == "observed information"
-                          else fam.info_note)
+        self.info_note = _analytic_note(fam)
         self._problem_src = lambda: _family_problem(fam, x, known)[2]()
         self._cov_robust = None
         self.known = dict(known)
@@ -575,6 +574,13 @@ class FitResult(InformationCriteria):
 
 
 # ---------------------------------------------------------------------------
+
+def _analytic_note(fam: Family) -> str:
+    """How a family's analytic information is described in ``summary()``."""
+    if fam.info_note == "observed information":
+        return "analytic observed information"
+    return fam.info_note
+
 
 def _cov_from_std_info(info: np.ndarray, c: np.ndarray, free: Sequence[str], label: str,
                        stacklevel: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -966,8 +972,7 @@ def fit(family, data, *, method: str = "auto", **fixed) -> FitResult:
         info = [[d.get((a, b), d.get((b, a), 0.0)) for b in free] for a in free]
         c = [units[n] for n in free]
         cov, se = _cov_from_std_info(info, c, free, fam.name)
-        note = ("analytic " + fam.info_note if fam.info_note == "observed information"
-                else fam.info_note)
+        note = _analytic_note(fam)
     elif is_t and (t_info := _t_information(x, theta, free)) is not None:
         cov, se = _cov_from_std_info(t_info[0], t_info[1], free, fam.name)
         note = "analytic observed information"
